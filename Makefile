@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test` (README.md). Both install what
+# is missing first, so a fresh Debian 12 machine needs nothing else.
+.PHONY: deps build run test test-unit test-asan test-slow fuzz fuzz-ci bench clean
+
+JOBS ?= $(shell nproc)
+CTEST = ctest --output-on-failure -j $(JOBS)
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev -j $(JOBS)
+
+run: build
+	./build/parley serve --demo
+
+# Everything but the slow suites: unit and interop tests, the unit tests again
+# under AddressSanitizer + UBSan, and a short fuzz run.
+test: build
+	cd build && $(CTEST) -LE slow
+	$(MAKE) test-asan
+	$(MAKE) fuzz-ci
+
+test-unit: build
+	cd build && $(CTEST) -L unit
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	cd build-asan && $(CTEST) -L unit
+
+test-slow: build
+	cd build && $(CTEST) -L slow
+
+# libFuzzer targets (clang). `make fuzz` runs each for FUZZ_SECONDS (default 300).
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	./tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=30
+
+bench: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	./bench/run.sh
+
+clean:
+	rm -rf build build-asan build-release build-fuzz

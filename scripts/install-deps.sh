@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package Parley needs to build, test and run.
+# Idempotent and quick when everything is present: it only calls apt-get for
+# packages dpkg does not already report as installed.
+set -euo pipefail
+
+packages=(
+  # Toolchain and build.
+  build-essential cmake ninja-build ccache pkg-config git clang libclang-rt-14-dev
+  # Libraries (DESIGN.md "Dependencies").
+  libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
+  libssl-dev libsqlite3-dev sqlite3 libsodium-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  # Tests and benchmarks.
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # Real SIP peers for interop tests, audio tools, network namespaces.
+  baresip-core sip-tester sox linphone-cli iproute2 python3 procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
