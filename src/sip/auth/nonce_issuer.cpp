@@ -1,0 +1,146 @@
+#include "sip/auth/nonce_issuer.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace parley::sip::auth {
+
+namespace {
+
+constexpr std::size_t kHeadBytes = 16;  // 8 bytes time, 8 bytes random
+constexpr std::size_t kTagBytes = 16;
+constexpr std::size_t kRawBytes = kHeadBytes + kTagBytes;
+// A nonce stamped this far in the future is forged or from another clock.
+constexpr std::int64_t kFutureSlackMs = 2000;
+
+std::int64_t to_ms(TimePoint t) {
+  return std::chrono::duration_cast<Millis>(t.time_since_epoch()).count();
+}
+
+void put_u64(unsigned char* out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<unsigned char>(v & 0xff);
+    v >>= 8;
+  }
+}
+
+std::uint64_t get_u64(const unsigned char* in) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
+  return v;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // nonces are issued lower-case; anything else is not ours
+}
+
+bool from_hex(std::string_view text, unsigned char* out, std::size_t n) {
+  if (text.size() != n * 2) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int h = hex_value(text[2 * i]);
+    const int l = hex_value(text[2 * i + 1]);
+    if (h < 0 || l < 0) return false;
+    out[i] = static_cast<unsigned char>((h << 4) | l);
+  }
+  return true;
+}
+
+}  // namespace
+
+void NonceIssuer::CtxDeleter::operator()(evp_mac_ctx_st* ctx) const { EVP_MAC_CTX_free(ctx); }
+
+NonceIssuer::NonceIssuer(Seconds lifetime) : lifetime_(lifetime) {
+  unsigned char secret[32];
+  if (RAND_bytes(secret, sizeof secret) != 1) {
+    throw std::runtime_error("nonce secret: RAND_bytes failed");
+  }
+  init(std::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
+  OPENSSL_cleanse(secret, sizeof secret);
+}
+
+NonceIssuer::NonceIssuer(Seconds lifetime, std::string_view secret) : lifetime_(lifetime) {
+  init(secret);
+}
+
+NonceIssuer::~NonceIssuer() = default;
+
+void NonceIssuer::init(std::string_view secret) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) throw std::runtime_error("nonce secret: no HMAC in OpenSSL");
+  ctx_.reset(EVP_MAC_CTX_new(mac));
+  EVP_MAC_free(mac);  // the context keeps its own reference
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  if (!ctx_ || EVP_MAC_init(ctx_.get(), reinterpret_cast<const unsigned char*>(secret.data()),
+                            secret.size(), params) != 1) {
+    throw std::runtime_error("nonce secret: HMAC init failed");
+  }
+}
+
+bool NonceIssuer::tag(const unsigned char* head, std::string_view client, unsigned char* out) {
+  // A null key re-initialises the context with the key given at start-up,
+  // which saves a fetch and a key schedule per nonce.
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  std::size_t len = 0;
+  if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx_.get(), head, kHeadBytes) != 1 ||
+      EVP_MAC_update(ctx_.get(), reinterpret_cast<const unsigned char*>(client.data()),
+                     client.size()) != 1 ||
+      EVP_MAC_final(ctx_.get(), mac, &len, sizeof mac) != 1 || len < kTagBytes) {
+    return false;
+  }
+  std::memcpy(out, mac, kTagBytes);
+  return true;
+}
+
+std::string NonceIssuer::issue(std::string_view client, TimePoint now) {
+  unsigned char raw[kRawBytes];
+  put_u64(raw, static_cast<std::uint64_t>(to_ms(now)));
+  if (RAND_bytes(raw + 8, 8) != 1) {
+    // Uniqueness still holds through the time stamp; the MAC is what matters.
+    std::memset(raw + 8, 0, 8);
+  }
+  if (!tag(raw, client, raw + kHeadBytes)) {
+    // OpenSSL broke after a successful start; the nonce then never verifies.
+    std::memset(raw + kHeadBytes, 0, kTagBytes);
+  }
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(kNonceLength, '0');
+  for (std::size_t i = 0; i < kRawBytes; ++i) {
+    out[2 * i] = kDigits[raw[i] >> 4];
+    out[2 * i + 1] = kDigits[raw[i] & 0xf];
+  }
+  return out;
+}
+
+NonceCheck NonceIssuer::check(std::string_view nonce, std::string_view client, TimePoint now) {
+  NonceCheck result;
+  unsigned char raw[kRawBytes];
+  if (!from_hex(nonce, raw, kRawBytes)) return result;
+  unsigned char expected[kTagBytes];
+  if (!tag(raw, client, expected)) return result;
+  if (CRYPTO_memcmp(expected, raw + kHeadBytes, kTagBytes) != 0) return result;
+  result.key = NonceKey{get_u64(raw + kHeadBytes), get_u64(raw + kHeadBytes + 8)};
+  result.issued_ms = static_cast<std::int64_t>(get_u64(raw));
+  const std::int64_t age = to_ms(now) - result.issued_ms;
+  if (age < -kFutureSlackMs) return result;  // Invalid
+  const std::int64_t lifetime_ms = std::chrono::duration_cast<Millis>(lifetime_).count();
+  // RFC 7616 §3.3: an expired but genuine nonce earns stale=true, so the
+  // client retries with the new nonce without asking the user again.
+  result.status = age > lifetime_ms ? NonceStatus::Stale : NonceStatus::Valid;
+  return result;
+}
+
+}  // namespace parley::sip::auth

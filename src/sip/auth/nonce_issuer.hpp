@@ -1,0 +1,68 @@
+// Stateless, client-bound Digest nonces (RFC 7616 §3.3 "nonce" and §5.4).
+// A nonce is hex(issue time | random | HMAC-SHA-256(secret, time|random|client)
+// truncated to 128 bits), so verifying needs no table: recompute the MAC for
+// the client the request came from. The secret is random per process, so
+// nonces die with a restart (clients just get a stale challenge). Owned by the
+// DigestAuthenticator. Thread: core (one MAC context is reused, not shared).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/clock.hpp"
+
+struct evp_mac_ctx_st;
+
+namespace parley::sip::auth {
+
+enum class NonceStatus : std::uint8_t { Valid, Stale, Invalid };
+
+// Identifies one nonce compactly (its MAC), for the nonce-count table.
+struct NonceKey {
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  bool operator==(const NonceKey&) const = default;
+};
+
+struct NonceCheck {
+  NonceStatus status = NonceStatus::Invalid;
+  NonceKey key;
+  std::int64_t issued_ms = 0;  // steady-clock milliseconds of issue
+};
+
+class NonceIssuer {
+ public:
+  static constexpr std::size_t kNonceLength = 64;  // hex characters
+
+  // Draws a fresh random secret; throws std::runtime_error if OpenSSL cannot
+  // (a start-up failure).
+  explicit NonceIssuer(Seconds lifetime);
+  // A fixed secret, for tests and for nodes that must share nonces.
+  NonceIssuer(Seconds lifetime, std::string_view secret);
+  ~NonceIssuer();
+  NonceIssuer(const NonceIssuer&) = delete;
+  NonceIssuer& operator=(const NonceIssuer&) = delete;
+
+  // `client` is whatever the caller binds nonces to (Parley uses the source
+  // IP address: ports change on TCP reconnects and NAT rebinding).
+  std::string issue(std::string_view client, TimePoint now);
+  NonceCheck check(std::string_view nonce, std::string_view client, TimePoint now);
+
+  Seconds lifetime() const { return lifetime_; }
+
+ private:
+  struct CtxDeleter {
+    void operator()(evp_mac_ctx_st* ctx) const;
+  };
+  void init(std::string_view secret);
+  // Writes the 16-byte MAC of head (16 bytes) and client; false if OpenSSL fails.
+  bool tag(const unsigned char* head, std::string_view client, unsigned char* out);
+
+  Seconds lifetime_;
+  std::unique_ptr<evp_mac_ctx_st, CtxDeleter> ctx_;
+};
+
+}  // namespace parley::sip::auth

@@ -1,0 +1,45 @@
+#include "sip/auth/nonce_count_table.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parley::sip::auth {
+namespace {
+
+NonceCheck nonce(std::uint64_t id, std::int64_t issued_ms) {
+  NonceCheck n;
+  n.status = NonceStatus::Valid;
+  n.key = NonceKey{id, id * 7};
+  n.issued_ms = issued_ms;
+  return n;
+}
+
+TEST(NonceCountTable, TracksHighestCount) {
+  NonceCountTable t(4);
+  auto a = nonce(1, 100);
+  EXPECT_EQ(t.judge(a, 1), NonceCountVerdict::Fresh);
+  EXPECT_EQ(t.judge(a, 0), NonceCountVerdict::Replay);
+  t.record(a, 2);
+  EXPECT_EQ(t.judge(a, 2), NonceCountVerdict::Replay);
+  EXPECT_EQ(t.judge(a, 1), NonceCountVerdict::Replay);
+  EXPECT_EQ(t.judge(a, 3), NonceCountVerdict::Fresh);
+  EXPECT_EQ(t.size(), 1u);
+}
+
+TEST(NonceCountTable, EvictsOldestAndForgetsOlderNonces) {
+  NonceCountTable t(3);
+  for (std::uint64_t i = 1; i <= 3; ++i) t.record(nonce(i, static_cast<std::int64_t>(i * 10)), 1);
+  t.record(nonce(4, 40), 1);  // evicts nonce 1 (issued at 10)
+  EXPECT_EQ(t.size(), 3u);
+  // Nonce 1 could be replayed now that it is gone: refuse it as forgotten.
+  EXPECT_EQ(t.judge(nonce(1, 10), 2), NonceCountVerdict::Forgotten);
+  EXPECT_EQ(t.judge(nonce(9, 5), 1), NonceCountVerdict::Forgotten);
+  // Newer unseen nonces are fine; tracked ones still behave.
+  EXPECT_EQ(t.judge(nonce(10, 11), 1), NonceCountVerdict::Fresh);
+  EXPECT_EQ(t.judge(nonce(2, 20), 1), NonceCountVerdict::Replay);
+  EXPECT_EQ(t.judge(nonce(2, 20), 2), NonceCountVerdict::Fresh);
+  for (std::uint64_t i = 5; i < 100; ++i) t.record(nonce(i, static_cast<std::int64_t>(i * 10)), 1);
+  EXPECT_EQ(t.size(), 3u);
+}
+
+}  // namespace
+}  // namespace parley::sip::auth
