@@ -1,0 +1,40 @@
+// RFC 3261 §17.2.2 server non-INVITE transaction (Trying, Proceeding,
+// Completed, Terminated; Timer J). Retransmitted requests are answered with
+// the last response sent. Owned by TransactionLayer; driven through an
+// Outbox. Thread: core.
+#pragma once
+
+#include <cstdint>
+
+#include "sip/message/message.hpp"
+#include "sip/transaction/outbox.hpp"
+
+namespace parley::sip {
+
+class ServerNonInviteTransaction {
+ public:
+  enum class State : std::uint8_t { Trying, Proceeding, Completed, Terminated };
+
+  explicit ServerNonInviteTransaction(Flow flow) : flow_(std::move(flow)) {}
+
+  // A retransmission of the request.
+  void on_request(Outbox& ob);
+  // A response from the TU. Returns false when the state does not take it.
+  bool on_tu_response(Message response, Outbox& ob);
+  void on_timer(TimerName name, Outbox& ob);
+  void on_transport_error(Outbox& ob);
+
+  State state() const { return state_; }
+  bool terminated() const { return state_ == State::Terminated; }
+  const Flow& flow() const { return flow_; }
+  const Message& last_response() const { return last_response_; }
+
+ private:
+  void terminate(Outbox& ob);
+
+  Message last_response_;
+  Flow flow_;
+  State state_ = State::Trying;
+};
+
+}  // namespace parley::sip

@@ -1,0 +1,120 @@
+#include "sip/transaction/transaction_messages.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <random>
+
+#include "base/strings.hpp"
+
+namespace parley::sip {
+namespace {
+
+// splitmix64's finaliser: a bijection on 64-bit values, so distinct counter
+// values give distinct outputs (uniqueness), and the output looks random.
+std::uint64_t mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t random_seed() {
+  std::random_device rd;
+  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
+void add_tag(NameAddr& na, std::string_view tag) {
+  for (const Param& p : na.params.all()) {
+    if (iequals(p.name, "tag")) return;
+  }
+  na.params.all().push_back(Param{"tag", std::string(tag), true});
+}
+
+}  // namespace
+
+std::string_view param_value(const Params& params, std::string_view name) {
+  for (const Param& p : params.all()) {
+    if (iequals(p.name, name)) return p.value;
+  }
+  return {};
+}
+
+std::string_view top_branch(const Message& m) {
+  if (m.vias.empty()) return {};
+  return param_value(m.vias.front().params, "branch");
+}
+
+std::string_view to_tag(const Message& m) { return param_value(m.to.params, "tag"); }
+std::string_view from_tag(const Message& m) { return param_value(m.from.params, "tag"); }
+
+bool is_rfc3261_branch(std::string_view branch) {
+  return branch.size() > kMagicCookie.size() && branch.substr(0, kMagicCookie.size()) == kMagicCookie;
+}
+
+std::string generate_branch() {
+  static std::atomic<std::uint64_t> counter{random_seed()};
+  std::uint64_t v = mix(counter.fetch_add(1, std::memory_order_relaxed));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(kMagicCookie);
+  out.resize(kMagicCookie.size() + 16);
+  for (std::size_t i = 0; i < 16; ++i) {
+    out[kMagicCookie.size() + i] = kHex[(v >> (60 - 4 * i)) & 0xF];
+  }
+  return out;
+}
+
+Message build_ack_for_non2xx(const Message& invite, const Message& response) {
+  Message ack;
+  ack.kind = Message::Kind::Request;
+  ack.method = Method::Ack;
+  ack.method_text = "ACK";
+  ack.request_uri = invite.request_uri;
+  if (!invite.vias.empty()) ack.vias.push_back(invite.vias.front());
+  ack.from = invite.from;
+  ack.to = response.to;
+  ack.call_id = invite.call_id;
+  ack.cseq.number = invite.cseq.number;
+  ack.cseq.method = Method::Ack;
+  ack.cseq.method_text = "ACK";
+  ack.max_forwards = 70;
+  ack.routes = invite.routes;
+  return ack;
+}
+
+Message build_cancel(const Message& request) {
+  Message c;
+  c.kind = Message::Kind::Request;
+  c.method = Method::Cancel;
+  c.method_text = "CANCEL";
+  c.request_uri = request.request_uri;
+  if (!request.vias.empty()) c.vias.push_back(request.vias.front());
+  c.from = request.from;
+  c.to = request.to;
+  c.call_id = request.call_id;
+  c.cseq.number = request.cseq.number;
+  c.cseq.method = Method::Cancel;
+  c.cseq.method_text = "CANCEL";
+  c.max_forwards = 70;
+  c.routes = request.routes;
+  return c;
+}
+
+Message build_response(const Message& request, int status, std::string_view reason,
+                       std::string_view tag) {
+  Message r;
+  r.kind = Message::Kind::Response;
+  r.status_code = status;
+  r.reason = std::string(reason);
+  r.vias = request.vias;
+  r.from = request.from;
+  r.to = request.to;
+  if (!tag.empty()) add_tag(r.to, tag);
+  r.call_id = request.call_id;
+  r.cseq = request.cseq;
+  for (const Header& h : request.headers) {
+    // RFC 3261 §8.2.6.1: a 100 echoes Timestamp.
+    if (status == 100 && iequals(h.name, "Timestamp")) r.headers.push_back(h);
+  }
+  return r;
+}
+
+}  // namespace parley::sip
