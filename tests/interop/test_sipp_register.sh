@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# interop_sipp_register: COUNT users (default 1000) imported with
+# `parley user import`, each REGISTERed by SIPp with digest authentication
+# (sipp/register_digest.xml, credentials from an injection CSV). Every call
+# must succeed: SIPp exits 0 and its statistics show COUNT successful and 0
+# failed calls.
+# usage: test_sipp_register.sh PARLEY_BIN [COUNT] [RATE]
+PARLEY_BIN=${1:-${PARLEY_BIN:-}}
+COUNT=${2:-1000}
+RATE=${3:-200}
+. "$(dirname "$0")/lib/harness.sh"
+it_begin interop_sipp_register
+
+it_server_config
+# one line per user: name,web_password,sip_username,sip_password; the web
+# password is left empty (skipped), the SIP account shares the user's name
+{
+	echo SEQUENTIAL
+	for ((i = 1; i <= COUNT; i++)); do
+		u=$(printf 'sippuser%04d' "$i")
+		echo "$u;[authentication username=$u password=$(it_password "$u")]"
+	done
+} >"$IT_WORK/sipp_users.csv"
+for ((i = 1; i <= COUNT; i++)); do
+	u=$(printf 'sippuser%04d' "$i")
+	echo "$u,,$u,$(it_password "$u")"
+done >"$IT_WORK/users.csv"
+if [ "$IT_SERVER_KIND" = parley ]; then
+	t0=$(date +%s%N)
+	timeout 120 "$PARLEY_BIN" --data "$IT_WORK/data" --config "$IT_WORK/parley.toml" \
+		user import "$IT_WORK/users.csv" >"$IT_WORK/import.log" 2>&1 ||
+		it_fail "parley user import of $COUNT users failed: $(tail -3 "$IT_WORK/import.log" | tr '\n' ' ')"
+	it_log "imported $COUNT users in $(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s"
+fi
+it_server_start
+
+cp "$IT_DIR/sipp/register_digest.xml" "$IT_WORK/"
+sipp_port=$(it_ports 1) || it_fail "no free port for SIPp"
+# SIPp writes its files relative to the scenario: run it inside the work dir
+(
+	cd "$IT_WORK" &&
+		exec timeout -k 5 100 sipp "$IT_PROXY" -sf register_digest.xml -inf sipp_users.csv \
+			-key domain "$IT_DOMAIN" -i 127.0.0.1 -p "$sipp_port" -t u1 \
+			-m "$COUNT" -r "$RATE" -l 200 -recv_timeout 10000 -timeout 90 -timeout_error \
+			-nostdin -trace_stat -stf stats.csv -fd 1 -trace_err -error_file errors.log \
+			-trace_screen -screen_file screen.log
+) >"$IT_WORK/sipp.out" 2>&1
+rc=$?
+
+# the last statistics row holds the cumulative counters
+read -r ok failed < <(awk -F';' '
+	NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "SuccessfulCall(C)") s = i; if ($i == "FailedCall(C)") f = i }; next }
+	s && f { ok = $s; failed = $f }
+	END { print (ok == "" ? "?" : ok), (failed == "" ? "?" : failed) }' "$IT_WORK/stats.csv" 2>/dev/null)
+it_log "sipp exit $rc, successful $ok, failed $failed"
+if [ "$rc" != 0 ] || [ "$ok" != "$COUNT" ] || [ "$failed" != 0 ]; then
+	why=$(grep -a -m3 -iE 'unexpected|timeout|abort|error' "$IT_WORK/errors.log" 2>/dev/null | tr '\n' ' ')
+	[ -n "$why" ] || why=$(tail -3 "$IT_WORK/sipp.out" | tr '\n' ' ')
+	it_fail "SIPp exit $rc: $ok/$COUNT REGISTERs succeeded, $failed failed; $why"
+fi
+
+it_pass "$COUNT users registered with digest auth by SIPp at $RATE/s: $ok successful, 0 failed"

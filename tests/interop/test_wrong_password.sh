@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# interop_wrong_password: a baresip with the wrong SIP password is refused:
+# it answers the 401 with credentials and the server challenges again (401),
+# REGISTER never gets a 2xx. Control: a baresip with the right password
+# registers, and a MESSAGE from it to the refused user gets 480 (nobody of
+# that user is registered), so the refused REGISTER really bound nothing.
+# usage: test_wrong_password.sh PARLEY_BIN
+PARLEY_BIN=${1:-${PARLEY_BIN:-}}
+. "$(dirname "$0")/lib/harness.sh"
+. "$IT_LIB_DIR/baresip.sh"
+it_begin interop_wrong_password
+
+it_server_config
+it_user_with_sip carol
+it_user_with_sip dave
+it_server_start
+
+BS_REGISTER=nowait bs_start carol carol "wrong-$(it_password carol)"
+st=$(bs_wait_registered carol 10)
+case "$st" in
+	ok) it_fail "REGISTER with a wrong password got a 2xx" ;;
+	pending) it_fail "REGISTER with a wrong password got no final answer in 10 s (codes: $(bs_codes carol REGISTER | tr '\n' ' '))" ;;
+esac
+codes=$(bs_codes carol REGISTER | tr '\n' ' ')
+# the second REGISTER carried credentials and was refused with a new 401
+bs_trace carol | grep -q '| REGISTER sip:' || it_fail "carol sent no REGISTER"
+bs_grep carol '^Authorization: Digest ' >/dev/null ||
+	it_fail "carol never answered the challenge with credentials (codes: $codes)"
+[ "$(bs_codes carol REGISTER | grep -c '^401$')" -ge 2 ] ||
+	it_fail "the server did not answer the wrong credentials with 401 again (codes: $codes)"
+
+BS_CONTACT=sip:carol@$IT_DOMAIN bs_start dave dave "$(it_password dave)"
+md=$(bs_mark dave)
+bs_message dave "are you there $IT_TOKEN"
+# 407 is the proxy challenge baresip answers itself; the final answer follows
+mcodes=$(bs_wait_code dave MESSAGE '480' 10 "$md") ||
+	it_fail "MESSAGE to the unregistered carol: want 480, got: $mcodes"
+
+it_pass "wrong password: REGISTER answers $codes; right password registered; MESSAGE to refused user: $mcodes"
