@@ -135,8 +135,8 @@ std::optional<ParseError> parse_header(std::string_view raw, bool folded, Header
   if (id == HeaderId::ContentLength) {
     std::size_t cl = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), cl);
-    if (value.empty() || p != value.data() + value.size()) {
-      if (ec == std::errc::result_out_of_range) return err(513, "Message Too Large");
+    if (ec == std::errc::result_out_of_range) return err(513, "Message Too Large");
+    if (ec != std::errc() || p != value.data() + value.size()) {
       return err(400, "Bad Content-Length");  // RFC 4475 ncl: never used as a count
     }
     if (cl > limits.max_message_size) return err(513, "Message Too Large");
