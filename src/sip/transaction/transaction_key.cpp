@@ -90,8 +90,6 @@ bool make_server_key(const Message& request, Method method, std::string_view met
   out.push_back(kSep);
   append_uri(out, request.request_uri);
   out.push_back(kSep);
-  out.append(to_tag);
-  out.push_back(kSep);
   out.append(from_tag(request));
   out.push_back(kSep);
   out.append(request.call_id);
@@ -103,6 +101,9 @@ bool make_server_key(const Message& request, Method method, std::string_view met
   append_sent_by(out, via);
   out.push_back(kSep);
   out.append(branch);
+  // Last, so the key an ACK matches by is the INVITE's key with another tag.
+  out.push_back(kSep);
+  out.append(to_tag);
   return true;
 }
 

@@ -19,9 +19,9 @@ void make_client_key(std::string_view branch, const CSeq& cseq, std::string& out
 
 // Server key of `request` as if its method were `method` (ACK and CANCEL look
 // up INVITE with it). With an RFC 3261 branch: branch + sent-by + method.
-// Otherwise (RFC 2543, or the RFC 4475 badbranch): Request-URI, To tag
-// (`to_tag`, which the caller takes from the request or, for ACK matching,
-// from the response sent), From tag, Call-ID, CSeq number, top Via and method.
+// Otherwise (RFC 2543, or the RFC 4475 badbranch): method, Request-URI, From
+// tag, Call-ID, CSeq number, top Via and, last, the To tag (`to_tag`: the
+// request's own, or for ACK matching the one of the final response sent).
 // Returns false when the request has no Via.
 bool make_server_key(const Message& request, Method method, std::string_view method_text,
                      std::string_view to_tag, std::string& out);
