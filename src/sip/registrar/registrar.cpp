@@ -1,0 +1,335 @@
+#include "sip/registrar/registrar.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/log.hpp"
+#include "base/strings.hpp"
+
+namespace parley::sip::registrar {
+
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+std::size_t find_key(const std::vector<Binding>& v, std::string_view key) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i].key == key) return i;
+  }
+  return kNone;
+}
+
+// RFC 5626 §6 / RFC 5627: the same instance (and reg-id, when given) is the
+// same device registering again, whatever its contact URI is now.
+std::size_t find_instance(const std::vector<Binding>& v, const ContactUpdate& u) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i].instance == u.instance && v[i].reg_id == u.reg_id) return i;
+  }
+  return kNone;
+}
+
+// The binding refreshed longest ago (ties: the one expiring first), among
+// those this request has not touched.
+std::size_t find_oldest(const std::vector<Binding>& v, const std::vector<bool>& touched) {
+  std::size_t best = kNone;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (touched[i]) continue;
+    if (best == kNone || v[i].updated_at < v[best].updated_at ||
+        (v[i].updated_at == v[best].updated_at && v[i].expires_at < v[best].expires_at)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+void fill(Binding& b, const std::string& aor, const ContactUpdate& u, const Message& req,
+          const RegisterRequest& plan, const Source& source, TimePoint now) {
+  b.aor = aor;
+  b.uri = u.contact->uri;
+  b.key = u.key;
+  b.q_milli = u.q_milli;
+  b.has_q = u.has_q;
+  b.expires_at = now + Seconds(u.expires);
+  b.updated_at = now;
+  b.call_id = req.call_id;
+  b.cseq = req.cseq.number;
+  b.instance = u.instance;
+  b.reg_id = u.reg_id;
+  b.source = source;
+  b.path = plan.path;
+}
+
+// RFC 3261 §10.3 step 7: within one Call-ID, only a higher CSeq may change a
+// binding; otherwise the request is out of order and fails as a whole.
+bool out_of_order(const Binding& b, const Message& req) {
+  return b.call_id == req.call_id && req.cseq.number <= b.cseq;
+}
+
+}  // namespace
+
+Registrar::Registrar(RegistrarConfig config) : config_(std::move(config)) {}
+
+RegisterResult Registrar::refuse(RegisterResult r, int status, std::string_view reason) {
+  r.status = status;
+  r.reason = reason;
+  r.contacts.clear();
+  r.changes.clear();
+  return r;
+}
+
+RegisterResult Registrar::handle_register(const Message& req, const RequestContext& ctx,
+                                          TimePoint now) {
+  RegisterResult r;
+  const std::string to_user = req.to.uri.user_unescaped();
+  // RFC 3261 §10.3 step 4: an account may only change its own bindings.
+  if (!ctx.account.empty() && to_user != ctx.account) return refuse(std::move(r), 403, "Forbidden");
+  r.aor = ctx.account.empty() ? to_user : std::string(ctx.account);
+  // Step 5: an AOR without a user part names nobody here.
+  if (r.aor.empty()) return refuse(std::move(r), 404, "Not Found");
+
+  auto plan = read_register(req, config_);
+  if (!plan) {
+    r.min_expires = plan.error().min_expires;
+    return refuse(std::move(r), plan.error().status, plan.error().reason);
+  }
+
+  std::vector<Binding> next;
+  if (auto it = aors_.find(r.aor); it != aors_.end()) {
+    // Bindings already past their time are gone, whatever expire() says yet.
+    for (const auto& b : it->second.bindings) {
+      if (b.expires_at > now) {
+        next.push_back(b);
+      } else {
+        r.changes.push_back({BindingChange::Kind::Removed, b});
+      }
+    }
+  }
+  if (!apply(req, *plan, ctx, now, next, r)) {
+    return refuse(std::move(r), r.status, r.reason);
+  }
+  if (!r.changes.empty()) commit(r.aor, next);
+  r.contacts.reserve(next.size());
+  for (const auto& b : next) r.contacts.push_back(response_contact(b, now));
+  log::get("sip.registrar")
+      ->debug("register aor={} bindings={} changes={} source={}:{}:{}", r.aor, next.size(),
+              r.changes.size(), ctx.source.transport, ctx.source.ip, ctx.source.port);
+  return r;
+}
+
+bool Registrar::apply(const Message& req, const RegisterRequest& plan, const RequestContext& ctx,
+                      TimePoint now, std::vector<Binding>& next, RegisterResult& r) const {
+  auto abort = [&r](int status, std::string_view reason) {
+    r.status = status;
+    r.reason = reason;
+    return false;
+  };
+  if (plan.wildcard) {
+    // Step 6: "*" removes every binding, each subject to the step 7 ordering.
+    for (const auto& b : next) {
+      if (out_of_order(b, req)) return abort(400, "CSeq Out Of Order");
+    }
+    for (auto& b : next) r.changes.push_back({BindingChange::Kind::Removed, std::move(b)});
+    next.clear();
+    return true;
+  }
+  std::vector<bool> touched(next.size(), false);
+  for (const auto& u : plan.updates) {
+    std::size_t i = find_key(next, u.key);
+    if (i == kNone && !u.instance.empty()) i = find_instance(next, u);
+    if (i != kNone) {
+      // A contact listed twice in this request is not out of order with itself.
+      if (!touched[i] && out_of_order(next[i], req)) return abort(400, "CSeq Out Of Order");
+      if (u.expires == 0) {
+        r.changes.push_back({BindingChange::Kind::Removed, std::move(next[i])});
+        next.erase(next.begin() + static_cast<std::ptrdiff_t>(i));
+        touched.erase(touched.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      const bool same_contact = next[i].key == u.key;
+      if (!same_contact) r.changes.push_back({BindingChange::Kind::Removed, next[i]});
+      fill(next[i], r.aor, u, req, plan, ctx.source, now);
+      touched[i] = true;
+      r.changes.push_back({same_contact ? BindingChange::Kind::Refreshed : BindingChange::Kind::Added,
+                           next[i]});
+      continue;
+    }
+    if (u.expires == 0) continue;  // removing what is not there is a no-op
+    if (next.size() >= config_.max_bindings_per_aor) {
+      // Limit reached: the stalest binding gives way (a device that lost its
+      // state, e.g. baresip restarted without an instance id, must not lock
+      // the account out until the old binding expires).
+      const std::size_t victim = find_oldest(next, touched);
+      if (victim == kNone) return abort(403, "Too Many Contacts");
+      r.changes.push_back({BindingChange::Kind::Removed, std::move(next[victim])});
+      next.erase(next.begin() + static_cast<std::ptrdiff_t>(victim));
+      touched.erase(touched.begin() + static_cast<std::ptrdiff_t>(victim));
+    }
+    Binding b;
+    fill(b, r.aor, u, req, plan, ctx.source, now);
+    r.changes.push_back({BindingChange::Kind::Added, b});
+    next.push_back(std::move(b));
+    touched.push_back(true);
+  }
+  return true;
+}
+
+void Registrar::commit(const std::string& aor, std::vector<Binding> next) {
+  auto it = aors_.find(aor);
+  if (it != aors_.end()) {
+    for (const auto& b : it->second.bindings) index(b, -1);
+    binding_count_ -= it->second.bindings.size();
+  }
+  if (next.empty()) {
+    if (it != aors_.end()) aors_.erase(it);
+    return;
+  }
+  if (it == aors_.end()) it = aors_.emplace(aor, Aor{}).first;
+  it->second.bindings = std::move(next);
+  for (const auto& b : it->second.bindings) index(b, +1);
+  binding_count_ += it->second.bindings.size();
+  schedule(it);
+}
+
+void Registrar::schedule(Map::iterator it) {
+  Aor& a = it->second;
+  if (a.bindings.empty()) return;
+  TimePoint earliest = a.bindings.front().expires_at;
+  for (const auto& b : a.bindings) earliest = std::min(earliest, b.expires_at);
+  // A check already due earlier will find the later expiry and reschedule.
+  if (a.next_check != TimePoint{} && a.next_check <= earliest) return;
+  a.next_check = earliest;
+  checks_.push(Check{earliest, it->first});
+}
+
+std::vector<Binding> Registrar::expire(TimePoint now) {
+  std::vector<Binding> gone;
+  while (!checks_.empty() && checks_.top().at <= now) {
+    const Check check = checks_.top();
+    checks_.pop();
+    auto it = aors_.find(check.aor);
+    if (it == aors_.end() || it->second.next_check != check.at) continue;  // superseded
+    std::vector<Binding> keep;
+    bool any = false;
+    for (const auto& b : it->second.bindings) {
+      if (b.expires_at <= now) {
+        gone.push_back(b);
+        any = true;
+      } else {
+        keep.push_back(b);
+      }
+    }
+    it->second.next_check = TimePoint{};
+    if (any) {
+      commit(check.aor, std::move(keep));  // re-indexes, reschedules or erases
+    } else {
+      schedule(it);
+    }
+  }
+  return gone;
+}
+
+std::vector<Binding> Registrar::contacts(std::string_view aor, TimePoint now) const {
+  std::vector<Binding> out;
+  auto it = aors_.find(std::string(aor));
+  if (it == aors_.end()) return out;
+  for (const auto& b : it->second.bindings) {
+    if (b.expires_at > now) out.push_back(b);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Binding& a, const Binding& b) {
+    if (a.q_milli != b.q_milli) return a.q_milli > b.q_milli;
+    return a.updated_at > b.updated_at;
+  });
+  return out;
+}
+
+bool Registrar::has_bindings(std::string_view aor, TimePoint now) const {
+  auto it = aors_.find(std::string(aor));
+  if (it == aors_.end()) return false;
+  return std::any_of(it->second.bindings.begin(), it->second.bindings.end(),
+                     [now](const Binding& b) { return b.expires_at > now; });
+}
+
+bool Registrar::is_registered_source(std::string_view aor, std::string_view transport,
+                                     std::string_view ip, std::uint16_t port) const {
+  return sources_.count(source_key(aor, transport, ip, port)) != 0;
+}
+
+std::vector<Binding> Registrar::remove_flow(std::uint64_t flow_id) {
+  std::vector<Binding> gone;
+  if (flow_id == 0) return gone;
+  auto f = flows_.find(flow_id);
+  if (f == flows_.end()) return gone;
+  std::vector<std::string> aors = f->second;
+  std::sort(aors.begin(), aors.end());
+  aors.erase(std::unique(aors.begin(), aors.end()), aors.end());
+  for (const auto& aor : aors) {
+    auto it = aors_.find(aor);
+    if (it == aors_.end()) continue;
+    std::vector<Binding> keep;
+    for (const auto& b : it->second.bindings) {
+      if (b.source.flow_id == flow_id) {
+        gone.push_back(b);
+      } else {
+        keep.push_back(b);
+      }
+    }
+    commit(aor, std::move(keep));
+  }
+  return gone;
+}
+
+std::vector<Binding> Registrar::remove_aor(std::string_view aor) {
+  std::vector<Binding> gone;
+  auto it = aors_.find(std::string(aor));
+  if (it == aors_.end()) return gone;
+  gone = it->second.bindings;
+  commit(it->first, {});
+  return gone;
+}
+
+bool Registrar::restore(Binding binding, TimePoint now) {
+  if (binding.expires_at <= now || binding.aor.empty()) return false;
+  if (binding.key.empty()) binding.key = contact_key(binding.uri);
+  std::vector<Binding> next;
+  if (auto it = aors_.find(binding.aor); it != aors_.end()) next = it->second.bindings;
+  const std::size_t i = find_key(next, binding.key);
+  if (i != kNone) {
+    next[i] = binding;
+  } else if (next.size() >= config_.max_bindings_per_aor) {
+    return false;
+  } else {
+    next.push_back(binding);
+  }
+  commit(binding.aor, std::move(next));
+  return true;
+}
+
+void Registrar::index(const Binding& b, int delta) {
+  const std::string key = source_key(b.aor, b.source.transport, b.source.ip, b.source.port);
+  if (delta > 0) {
+    ++sources_[key];
+    if (b.source.flow_id != 0) flows_[b.source.flow_id].push_back(b.aor);
+    return;
+  }
+  if (auto s = sources_.find(key); s != sources_.end() && --s->second <= 0) sources_.erase(s);
+  if (b.source.flow_id == 0) return;
+  if (auto f = flows_.find(b.source.flow_id); f != flows_.end()) {
+    auto& v = f->second;
+    if (auto pos = std::find(v.begin(), v.end(), b.aor); pos != v.end()) v.erase(pos);
+    if (v.empty()) flows_.erase(f);
+  }
+}
+
+std::string Registrar::source_key(std::string_view aor, std::string_view transport,
+                                  std::string_view ip, std::uint16_t port) {
+  // NUL separators cannot be confused with text; transports compare without case.
+  std::string key;
+  key.reserve(aor.size() + transport.size() + ip.size() + 10);
+  key.append(aor).push_back('\0');
+  key.append(to_lower(transport)).push_back('\0');
+  key.append(ip).push_back('\0');
+  key.append(std::to_string(port));
+  return key;
+}
+
+}  // namespace parley::sip::registrar
