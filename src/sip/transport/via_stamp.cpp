@@ -1,10 +1,9 @@
 #include "sip/transport/via_stamp.hpp"
 
 #include <charconv>
-#include <functional>
 #include <string>
 
-#include "base/strings.hpp"
+#include "sip/message/response_builder.hpp"
 
 namespace parley::sip::transport {
 
@@ -23,27 +22,6 @@ std::optional<std::uint16_t> to_port(std::string_view text) {
   const auto r = std::from_chars(text.data(), end, v);
   if (r.ec != std::errc{} || r.ptr != end || v == 0 || v > 65535) return std::nullopt;
   return static_cast<std::uint16_t>(v);
-}
-
-std::string_view standard_reason(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 413: return "Request Entity Too Large";
-    case 416: return "Unsupported URI Scheme";
-    case 505: return "Version Not Supported";
-    case 513: return "Message Too Large";
-    default: return "Bad Request";
-  }
-}
-
-// Which of the headers a response must copy (§8.2.6.2) this line is, if any.
-bool is_copied_header(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"via", "v", "from", "f", "to", "t",
-                                                "call-id", "i", "cseq"};
-  for (std::string_view n : kNames) {
-    if (iequals(name, n)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -78,46 +56,11 @@ std::optional<Target> response_target(const Message& response, FlowId flow) {
 }
 
 std::optional<std::string> stateless_error_reply(std::string_view raw, const ParseError& error) {
-  if (error.status < 300 || error.status > 699) return std::nullopt;
-  const std::size_t first_eol = raw.find("\r\n");
-  if (first_eol == std::string_view::npos) return std::nullopt;
-  const std::string_view start_line = raw.substr(0, first_eol);
-  // Never answer a response, and never answer an ACK (§17.2.1).
-  if (start_line.starts_with("SIP/") || start_line.starts_with("ACK ")) return std::nullopt;
-
-  std::string out = "SIP/2.0 " + std::to_string(error.status) + " ";
-  out += standard_reason(error.status);
-  out += "\r\n";
-  bool has_via = false;
-  bool to_tagged = false;
-  std::size_t pos = first_eol + 2;
-  while (pos < raw.size()) {
-    std::size_t eol = raw.find("\r\n", pos);
-    if (eol == std::string_view::npos) eol = raw.size();
-    const std::string_view line = raw.substr(pos, eol - pos);
-    pos = eol + 2;
-    if (line.empty()) break;  // end of the header section
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || line.front() == ' ' || line.front() == '\t') continue;
-    const std::string_view name = trim(line.substr(0, colon));
-    if (!is_copied_header(name)) continue;
-    if (iequals(name, "via") || iequals(name, "v")) has_via = true;
-    out.append(line);
-    // §8.2.6.2: a final response carries a To tag.
-    if ((iequals(name, "to") || iequals(name, "t")) && line.find(";tag=") == std::string_view::npos &&
-        !to_tagged) {
-      out += ";tag=";
-      char tag[20];
-      const auto h = std::hash<std::string_view>{}(raw.substr(0, pos));
-      const auto r = std::to_chars(tag, tag + sizeof tag, h, 16);
-      out.append(tag, r.ptr);
-      to_tagged = true;
-    }
-    out += "\r\n";
-  }
-  if (!has_via) return std::nullopt;
-  out += "Content-Length: 0\r\n\r\n";
-  return out;
+  std::string_view start = raw;
+  while (!start.empty() && (start.front() == '\r' || start.front() == '\n')) start.remove_prefix(1);
+  // An ACK is never answered (RFC 3261 §17.2.1); the builder does the rest.
+  if (start.starts_with("ACK ")) return std::nullopt;
+  return make_error_response(raw, error);
 }
 
 }  // namespace parley::sip::transport

@@ -22,8 +22,8 @@ void stamp_received(Message& request, std::string_view source_ip, std::uint16_t 
 std::optional<Target> response_target(const Message& response, FlowId flow = 0);
 
 // The error to answer to bytes that did not parse (RFC 3261 §8.2, §21.4.15),
-// or nothing for responses, ACK, status 0 or bytes without a Via.
-// Built from the raw text because the message could not be parsed.
+// or nothing for responses, ACK, status 0 or bytes without a Via: sip::
+// make_error_response plus the rule that an ACK is never answered.
 std::optional<std::string> stateless_error_reply(std::string_view raw, const ParseError& error);
 
 }  // namespace parley::sip::transport
