@@ -52,7 +52,7 @@ std::optional<std::string> read_instance(std::string_view raw, std::size_t max_l
 }
 
 Result<ContactUpdate, RegisterRefusal> read_contact(const NameAddr& c, const Message& req,
-                                                    const RegistrarConfig& cfg) {
+                                                    const RegistrarConfig& cfg, bool outbound) {
   if (!c.uri.is_sip()) return refuse(400, "Unsupported Contact URI scheme");
   ContactUpdate u;
   u.contact = &c;
@@ -75,8 +75,10 @@ Result<ContactUpdate, RegisterRefusal> read_contact(const NameAddr& c, const Mes
     auto v = read_instance(*inst, cfg.max_instance_length);
     if (!v) return refuse(400, "Invalid +sip.instance");
     u.instance = std::move(*v);
-    // RFC 5626 §6: reg-id without an instance is ignored.
-    if (auto rid = c.params.get("reg-id")) {
+    // RFC 5626 §6: reg-id without an instance, or without outbound support
+    // on both sides, is ignored.
+    auto rid = c.params.get("reg-id");
+    if (rid && outbound) {
       auto n = parse_uint(*rid, 2147483647);
       if (!n || *n == 0) return refuse(400, "Invalid reg-id");
       u.reg_id = static_cast<std::uint32_t>(*n);
@@ -119,8 +121,12 @@ Result<RegisterRequest, RegisterRefusal> read_register(const Message& req,
     return out;
   }
   out.updates.reserve(req.contacts.size());
+  bool outbound = false;
+  if (cfg.outbound) {
+    for (const auto& opt : req.header_list("Supported")) outbound = outbound || iequals(opt, "outbound");
+  }
   for (const auto& c : req.contacts) {
-    auto u = read_contact(c, req, cfg);
+    auto u = read_contact(c, req, cfg, outbound);
     if (!u) return fail(u.error());
     out.updates.push_back(std::move(u.value()));
   }

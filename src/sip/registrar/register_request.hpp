@@ -22,6 +22,11 @@ struct RegistrarConfig {
   Seconds max_expires{7200};      // above this: clamped
   std::size_t max_bindings_per_aor = 10;
   std::size_t max_instance_length = 256;
+  // RFC 5626 outbound: honour reg-id (one binding per instance and reg-id)
+  // when the UA says "Supported: outbound". Off by default: claiming it
+  // obliges the edge to answer STUN keep-alives on the SIP port, and without
+  // it a reg-id is ignored (§6) and one instance keeps one binding.
+  bool outbound = false;
 };
 
 struct ContactUpdate {

@@ -67,7 +67,8 @@ bool out_of_order(const Binding& b, const Message& req) {
 
 }  // namespace
 
-Registrar::Registrar(RegistrarConfig config) : config_(std::move(config)) {}
+Registrar::Registrar(RegistrarConfig config)
+    : config_(std::move(config)), log_(log::get("sip.registrar")) {}
 
 RegisterResult Registrar::refuse(RegisterResult r, int status, std::string_view reason) {
   r.status = status;
@@ -110,8 +111,9 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
   if (!r.changes.empty()) commit(r.aor, next);
   r.contacts.reserve(next.size());
   for (const auto& b : next) r.contacts.push_back(response_contact(b, now));
-  log::get("sip.registrar")
-      ->debug("register aor={} bindings={} changes={} source={}:{}:{}", r.aor, next.size(),
+  r.outbound = std::any_of(plan->updates.begin(), plan->updates.end(),
+                           [](const ContactUpdate& u) { return u.reg_id.has_value(); });
+  log_->debug("register aor={} bindings={} changes={} source={}:{}:{}", r.aor, next.size(),
               r.changes.size(), ctx.source.transport, ctx.source.ip, ctx.source.port);
   return r;
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@
 #include "sip/message/message.hpp"
 #include "sip/registrar/binding.hpp"
 #include "sip/registrar/register_request.hpp"
+
+namespace spdlog {
+class logger;
+}
 
 namespace parley::sip::registrar {
 
@@ -34,6 +39,8 @@ struct RegisterResult {
   std::string aor;
   std::vector<NameAddr> contacts;    // with 200: every current binding, each with ;expires=N
   std::vector<BindingChange> changes;  // to persist (by aor + binding.key)
+  // RFC 5626 §6: a reg-id was honoured, so the 200 carries "Require: outbound".
+  bool outbound = false;
 };
 
 class Registrar {
@@ -94,6 +101,7 @@ class Registrar {
                                 std::string_view ip, std::uint16_t port);
 
   RegistrarConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
   Map aors_;
   std::size_t binding_count_ = 0;
   // Expiry checks, one live entry per AOR (older ones are skipped when their

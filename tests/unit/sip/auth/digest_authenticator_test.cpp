@@ -1,8 +1,11 @@
 #include "sip/auth/digest_authenticator.hpp"
+#include "sip/message/parser.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <string>
 #include <utility>
@@ -267,6 +270,18 @@ TEST_F(DigestAuthenticatorTest, UnknownSchemeIsIgnored) {
   EXPECT_EQ(auth_.verify(m, ChallengeKind::Www, kClient, t0_, users_).outcome, AuthOutcome::Missing);
   m.add_header("Authorization", alice_.credentials("REGISTER", fresh_nonce(t0_), 1));
   EXPECT_EQ(auth_.verify(m, ChallengeKind::Www, kClient, t0_, users_).outcome, AuthOutcome::Ok);
+}
+
+TEST_F(DigestAuthenticatorTest, Rfc4475Regaut01GetsAChallenge) {
+  std::ifstream in(std::string(PARLEY_SHARED_DIR) + "/vectors/sip/rfc4475/regaut01.sip",
+                   std::ios::binary);
+  if (!in) GTEST_SKIP() << "RFC 4475 vectors not found under PARLEY_SHARED_DIR";
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto m = parse_message(text.str(), Framing::Stream);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(auth_.verify(m.value(), ChallengeKind::Www, kClient, t0_, users_).outcome,
+            AuthOutcome::Missing);
 }
 
 TEST_F(DigestAuthenticatorTest, NoCredentialsIsMissing) {

@@ -256,23 +256,82 @@ TEST_F(RegistrarTest, SameInstanceReplacesOlderContact) {
   EXPECT_EQ(res.changes[0].kind, BindingChange::Kind::Removed);
   EXPECT_EQ(res.changes[1].kind, BindingChange::Kind::Added);
 
-  // Different reg-ids of one instance are different flows (RFC 5626).
+  // Without outbound support a reg-id is ignored: one binding per instance.
   Req flows;
   flows.contacts = {"<sip:f1@192.0.2.1>" + inst + ";reg-id=1"};
   flows.call_id = "outbound";
-  reg(flows, t0_ + 6s);
-  flows.contacts = {"<sip:f2@192.0.2.1>" + inst + ";reg-id=2"};
-  flows.cseq = 2;
-  auto two = reg(flows, t0_ + 7s);
-  EXPECT_EQ(two.contacts.size(), 3u);
-  EXPECT_EQ(two.contacts.back().params.get("reg-id").value_or(""), "2");
+  flows.extra = {"Supported: path, outbound"};
+  auto ignored = reg(flows, t0_ + 6s);
+  EXPECT_EQ(ignored.contacts.size(), 1u);
+  EXPECT_FALSE(ignored.outbound);
+  EXPECT_FALSE(ignored.contacts[0].params.has("reg-id"));
 
   Req bad;
   bad.contacts = {"<sip:x@192.0.2.1>;+sip.instance=unquoted"};
   bad.call_id = "bad";
   EXPECT_EQ(reg(bad, t0_).status, 400);
-  bad.contacts = {"<sip:x@192.0.2.1>" + inst + ";reg-id=0"};
+  bad.contacts = {"<sip:x@192.0.2.1>;+sip.instance=\"<a\\\"b>\""};
   EXPECT_EQ(reg(bad, t0_).status, 400);
+}
+
+TEST_F(RegistrarTest, OutboundRegIdsAreSeparateFlows) {
+  RegistrarConfig cfg;
+  cfg.outbound = true;
+  Registrar ob(cfg);
+  const std::string inst = ";+sip.instance=\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\"";
+  Req flows;
+  flows.contacts = {"<sip:f1@192.0.2.1>" + inst + ";reg-id=1"};
+  flows.extra = {"Supported: path, outbound"};
+  ASSERT_EQ(ob.handle_register(make(flows), ctx_, t0_).status, 200);
+  flows.contacts = {"<sip:f2@192.0.2.1>" + inst + ";reg-id=2"};
+  flows.cseq = 2;
+  auto two = ob.handle_register(make(flows), ctx_, t0_);
+  ASSERT_EQ(two.contacts.size(), 2u);
+  EXPECT_TRUE(two.outbound);
+  EXPECT_EQ(two.contacts.back().params.get("reg-id").value_or(""), "2");
+  // The same instance and reg-id from a new contact replaces that flow only.
+  flows.contacts = {"<sip:f1b@192.0.2.1>" + inst + ";reg-id=1"};
+  flows.cseq = 3;
+  auto again = ob.handle_register(make(flows), ctx_, t0_);
+  ASSERT_EQ(again.contacts.size(), 2u);
+  EXPECT_EQ(again.contacts[0].uri.user, "f1b");
+  flows.contacts = {"<sip:x@192.0.2.1>" + inst + ";reg-id=0"};
+  flows.cseq = 4;
+  EXPECT_EQ(ob.handle_register(make(flows), ctx_, t0_).status, 400);
+  // Without "Supported: outbound" from the UA, reg-id is ignored again.
+  flows.extra.clear();
+  flows.contacts = {"<sip:x@192.0.2.1>" + inst + ";reg-id=0"};
+  flows.cseq = 5;
+  EXPECT_EQ(ob.handle_register(make(flows), ctx_, t0_).status, 200);
+}
+
+TEST_F(RegistrarTest, ThroughputOfRefreshes) {
+  // 2,000 accounts refreshing: parse excluded, the registrar alone.
+  constexpr int kAccounts = 2000;
+  std::vector<Message> msgs;
+  for (int i = 0; i < kAccounts; ++i) {
+    Req r;
+    r.user = "u" + std::to_string(i);
+    r.contacts = {"<sip:" + r.user + "@192.0.2.1:5060>;+sip.instance=\"<urn:uuid:" +
+                  std::to_string(i) + ">\""};
+    r.call_id = "cid" + std::to_string(i);
+    msgs.push_back(make(r));
+  }
+  const auto begin = std::chrono::steady_clock::now();
+  int ok = 0;
+  for (int round = 0; round < 5; ++round) {
+    for (auto& m : msgs) {
+      m.cseq.number = static_cast<std::uint32_t>(round + 1);
+      RequestContext ctx{m.to.uri.user, ctx_.source};
+      ok += registrar_.handle_register(m, ctx, t0_ + Seconds(round)).status == 200 ? 1 : 0;
+    }
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - begin;
+  EXPECT_EQ(ok, kAccounts * 5);
+  EXPECT_EQ(registrar_.binding_count(), static_cast<std::size_t>(kAccounts));
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 2000);
+  std::printf("registrar REGISTERs/s: %.0f\n",
+              kAccounts * 5 / std::chrono::duration<double>(elapsed).count());
 }
 
 TEST_F(RegistrarTest, LimitReplacesOldestBinding) {
