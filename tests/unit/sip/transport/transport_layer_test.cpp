@@ -337,6 +337,41 @@ TEST(TransportLayer, FailedConnectReportsSendFailureAndFlowClosed) {
   EXPECT_FALSE(h.transport->flow_open(*sent));
 }
 
+TEST(TransportLayer, WriteQueueOverflowClosesTheConnection) {
+  Harness h;
+  auto config = test::config_with({Protocol::Tcp});
+  config.max_write_queue_bytes = 1000;
+  h.start(config);
+  tcp::socket client(h.io);
+  client.connect(server_tcp(h));
+  asio::write(client, asio::buffer(test::options_request("TCP")));
+  ASSERT_TRUE(h.run_until([&] { return !h.received.empty(); }));
+  const Target t = reply_target(h.received[0].second);
+  // Nothing runs between these calls, so the first is still queued (in flight).
+  EXPECT_TRUE(h.transport->send_raw(std::string(600, 'a'), t).ok());
+  EXPECT_FALSE(h.transport->send_raw(std::string(600, 'b'), t).ok());
+  EXPECT_EQ(h.transport->counters().write_queue_overflows, 1U);
+  EXPECT_FALSE(h.transport->flow_open(t.flow));
+  ASSERT_EQ(h.closed.size(), 1U);
+  ASSERT_EQ(h.failures.size(), 1U);
+  EXPECT_EQ(h.failures[0].flow, t.flow);
+}
+
+TEST(TransportLayer, StreamRequestWithoutContentLengthIsRefused) {
+  Harness h;
+  h.start(test::config_with({Protocol::Tcp}));
+  tcp::socket client(h.io);
+  client.connect(server_tcp(h));
+  StreamReader reader;
+  reader.start(client);
+  std::string m = test::options_request("TCP");
+  m.erase(m.find("Content-Length: 0\r\n"), 19);
+  asio::write(client, asio::buffer(m));
+  ASSERT_TRUE(h.run_until([&] { return !reader.data.empty(); }));
+  EXPECT_TRUE(reader.data.starts_with("SIP/2.0 400 ")) << reader.data;
+  EXPECT_TRUE(h.received.empty());
+}
+
 TEST(TransportLayer, CloseStopsEverything) {
   Harness h;
   h.start(test::config_with({Protocol::Udp, Protocol::Tcp}));

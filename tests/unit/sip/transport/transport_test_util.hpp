@@ -53,7 +53,7 @@ struct Harness {
     while (!done()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       io.restart();
-      io.run_for(std::chrono::milliseconds(5));
+      io.run_one_for(std::chrono::milliseconds(5));
     }
     return true;
   }
