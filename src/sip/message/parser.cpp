@@ -151,43 +151,41 @@ std::optional<ParseError> parse_header(std::string_view raw, bool folded, Header
   return std::nullopt;
 }
 
-Result<Message, ParseError> parse_impl(std::string_view bytes, Framing framing,
-                                       const ParseLimits& limits, std::size_t pos) {
+// Fills `m` in place (a Message is large; moving it around costs).
+std::optional<ParseError> parse_impl(std::string_view bytes, Framing framing,
+                                     const ParseLimits& limits, std::size_t pos, Message& m) {
   const std::size_t n = bytes.size();
   std::size_t eol = bytes.find('\n', pos);
-  if (eol == std::string_view::npos) return fail(err(400, "Incomplete message"));
+  if (eol == std::string_view::npos) return err(400, "Incomplete message");
   std::string_view start_line = strip_cr(bytes.substr(pos, eol - pos));
-  if (start_line.size() > limits.max_line_length) return fail(err(400, "Line too long"));
-  Message m;
+  if (start_line.size() > limits.max_line_length) return err(400, "Line too long");
   auto line_error = looks_like_response(start_line) ? parse_status_line(start_line, m)
                                                     : parse_request_line(start_line, m);
-  if (line_error) return fail(std::move(*line_error));
+  if (line_error) return line_error;
 
   HeaderState st;
   pos = eol + 1;
   while (true) {
     eol = bytes.find('\n', pos);
-    if (eol == std::string_view::npos) return fail(err(400, "Headers not terminated"));
-    if (eol - pos > limits.max_line_length + 1) return fail(err(400, "Line too long"));
+    if (eol == std::string_view::npos) return err(400, "Headers not terminated");
+    if (eol - pos > limits.max_line_length + 1) return err(400, "Line too long");
     if (strip_cr(bytes.substr(pos, eol - pos)).empty()) {
       pos = eol + 1;
       break;
     }
-    if (is_ws(bytes[pos])) return fail(err(400, "Continuation without header"));
+    if (is_ws(bytes[pos])) return err(400, "Continuation without header");
     // Extend over continuation lines.
     std::size_t end = eol;
     bool folded = false;
     while (end + 1 < n && is_ws(bytes[end + 1])) {
       std::size_t next = bytes.find('\n', end + 1);
-      if (next == std::string_view::npos) return fail(err(400, "Headers not terminated"));
-      if (next - end > limits.max_line_length + 2) return fail(err(400, "Line too long"));
+      if (next == std::string_view::npos) return err(400, "Headers not terminated");
+      if (next - end > limits.max_line_length + 2) return err(400, "Line too long");
       end = next;
       folded = true;
     }
-    if (++st.count > limits.max_headers) return fail(err(400, "Too many headers"));
-    if (auto e = parse_header(bytes.substr(pos, end - pos), folded, st, m, limits)) {
-      return fail(std::move(*e));
-    }
+    if (++st.count > limits.max_headers) return err(400, "Too many headers");
+    if (auto e = parse_header(bytes.substr(pos, end - pos), folded, st, m, limits)) return e;
     pos = end + 1;
   }
 
@@ -195,36 +193,36 @@ Result<Message, ParseError> parse_impl(std::string_view bytes, Framing framing,
   if (st.content_length) {
     // RFC 3261 §18.3: bytes beyond Content-Length are not part of this message
     // (RFC 4475 dblreq); fewer bytes than announced is an error (clerr).
-    if (*st.content_length > available) return fail(err(400, "Content-Length exceeds message"));
+    if (*st.content_length > available) return err(400, "Content-Length exceeds message");
     m.body.assign(bytes.substr(pos, *st.content_length));
   } else if (framing == Framing::Stream) {
-    return fail(err(400, "Missing Content-Length"));
+    return err(400, "Missing Content-Length");
   } else {
     m.body.assign(bytes.substr(pos));  // RFC 4475 inv2543
   }
-  return m;
+  return std::nullopt;
 }
 
 }  // namespace
 
 Result<Message, ParseError> parse_message(std::string_view bytes, Framing framing,
                                           const ParseLimits& limits) {
-  if (bytes.size() > limits.max_message_size) return fail(err(513, "Message Too Large"));
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   std::size_t pos = 0;
   while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n')) ++pos;
-  auto result = parse_impl(bytes, framing, limits, pos);
-  if (!result.ok()) {
-    std::size_t eol = bytes.find('\n', pos);
-    std::string_view first = bytes.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
-    // RFC 3261 §16.7 / RFC 4475 3.1.2.5: a malformed response is dropped, never answered.
-    if (looks_like_response(first)) {
-      ParseError e = result.error();
-      e.status = 0;
-      return fail(std::move(e));
-    }
+  Message m;
+  std::optional<ParseError> e;
+  if (bytes.size() > limits.max_message_size) {
+    e = err(513, "Message Too Large");
+  } else {
+    e = parse_impl(bytes, framing, limits, pos, m);
   }
-  return result;
+  if (e) {
+    // RFC 3261 §16.7 / RFC 4475 3.1.2.5: a malformed response is dropped, never answered.
+    if (looks_like_response(bytes.substr(pos))) e->status = 0;
+    return fail(std::move(*e));
+  }
+  return m;
 }
 
 }  // namespace parley::sip

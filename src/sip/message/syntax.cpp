@@ -9,7 +9,13 @@ std::size_t skip_quoted(std::string_view s, std::size_t pos) {
   std::size_t i = pos + 1;
   while (i < s.size()) {
     char c = s[i];
+    // RFC 3261 §25.1: neither qdtext nor quoted-pair may carry CR or LF; they
+    // could not be written back.
+    if (c == '\r' || c == '\n') return std::string_view::npos;
     if (c == '\\') {
+      if (i + 1 < s.size() && (s[i + 1] == '\r' || s[i + 1] == '\n')) {
+        return std::string_view::npos;
+      }
       i += 2;  // quoted-pair: the next byte is literal
       continue;
     }
