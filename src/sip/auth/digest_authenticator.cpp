@@ -138,7 +138,7 @@ DigestAuthenticator::DigestAuthenticator(DigestConfig config, std::string_view s
 DigestAuthenticator::~DigestAuthenticator() = default;
 
 Challenge DigestAuthenticator::challenge(ChallengeKind kind, std::string_view client,
-                                         TimePoint now, bool stale) {
+                                         TimePoint now, bool stale, std::string_view user_agent) {
   Challenge ch;
   ch.status = challenge_status(kind);
   ch.header_name = challenge_header(kind);
@@ -158,8 +158,12 @@ Challenge DigestAuthenticator::challenge(ChallengeKind kind, std::string_view cl
     if (stale) v.append(", stale=true");
     ch.values.push_back(std::move(v));
   };
+  const bool md5_only =
+      config_.offer_md5 &&
+      std::any_of(config_.md5_only_agents.begin(), config_.md5_only_agents.end(),
+                  [&](const std::string& p) { return istarts_with(trim(user_agent), p); });
   // RFC 8760 §2.4: challenges in order of preference, strongest first.
-  if (config_.offer_sha256) make(Algorithm::Sha256);
+  if (config_.offer_sha256 && !md5_only) make(Algorithm::Sha256);
   if (config_.offer_md5) make(Algorithm::Md5);
   return ch;
 }

@@ -48,6 +48,10 @@ struct DigestConfig {
   // refused by default; baresip and linphone both send qop=auth.
   bool accept_rfc2069 = false;
   std::string opaque;  // sent and required back when not empty
+  // User-Agent prefixes (case-insensitive) that get an MD5-only challenge.
+  // libre 1.x (baresip 1.0.0) fails the whole authentication with ENOSYS on
+  // any challenge whose algorithm is not MD5, even when an MD5 one follows.
+  std::vector<std::string> md5_only_agents = {"baresip"};
 };
 
 // Where HA1 = H(username:realm:password) comes from (the store keeps one per
@@ -103,8 +107,9 @@ class DigestAuthenticator {
                     TimePoint now, Ha1Lookup& lookup);
 
   // Header values for a 401/407; `stale` after an AuthOutcome::Stale.
+  // `user_agent` is the request's User-Agent value (for md5_only_agents).
   Challenge challenge(ChallengeKind kind, std::string_view client, TimePoint now,
-                      bool stale = false);
+                      bool stale = false, std::string_view user_agent = {});
 
   const DigestConfig& config() const { return config_; }
   std::size_t tracked_nonces() const { return counts_.size(); }

@@ -201,6 +201,17 @@ void Registrar::schedule(Map::iterator it) {
   if (a.next_check != TimePoint{} && a.next_check <= earliest) return;
   a.next_check = earliest;
   checks_.push(Check{earliest, it->first});
+  // Superseded entries wait in the heap until their time; an AOR that
+  // registers and unregisters in a loop would grow it, so rebuild it from
+  // the live schedule when it holds far more entries than AORs.
+  if (checks_.size() > 2 * aors_.size() + 1024) {
+    std::vector<Check> live;
+    live.reserve(aors_.size());
+    for (const auto& [name, entry] : aors_) {
+      if (!entry.bindings.empty()) live.push_back(Check{entry.next_check, name});
+    }
+    checks_ = decltype(checks_)(std::greater<>{}, std::move(live));
+  }
 }
 
 std::vector<Binding> Registrar::expire(TimePoint now) {

@@ -154,6 +154,14 @@ TEST_F(DigestAuthenticatorTest, ChallengeOffersSha256ThenMd5) {
   EXPECT_NE(nonce_of(proxy.values[0]), nonce_of(ch.values[0]));
 }
 
+TEST_F(DigestAuthenticatorTest, OldBaresipGetsMd5Only) {
+  auto ch = auth_.challenge(ChallengeKind::Www, kClient, t0_, false, "baresip v1.0.0 (x86_64/linux)");
+  ASSERT_EQ(ch.values.size(), 1u);
+  EXPECT_NE(ch.values[0].find("algorithm=MD5"), std::string::npos);
+  auto other = auth_.challenge(ChallengeKind::Www, kClient, t0_, false, "Linphone/5.1.65");
+  EXPECT_EQ(other.values.size(), 2u);
+}
+
 TEST_F(DigestAuthenticatorTest, AcceptsSha256AndMd5) {
   auto r = verify(alice_.credentials("REGISTER", fresh_nonce(t0_), 1), t0_ + 1s);
   EXPECT_EQ(r.outcome, AuthOutcome::Ok) << r.reason;

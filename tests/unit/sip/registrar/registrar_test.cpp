@@ -452,6 +452,28 @@ TEST_F(RegistrarTest, RestoreLoadsPersistedBindings) {
   EXPECT_EQ(registrar_.expire(t0_ + 100s).size(), 1u);
 }
 
+TEST_F(RegistrarTest, RegisterUnregisterLoopKeepsExpiryWorking) {
+  // Exercises the rebuild of the expiry heap (superseded entries pile up).
+  Req r;
+  r.contacts = {"<sip:a@192.0.2.1>;expires=60"};
+  for (std::uint32_t i = 1; i <= 3000; ++i) {
+    r.cseq = i;
+    r.contacts = {i % 2 ? "<sip:a@192.0.2.1>;expires=60" : "<sip:a@192.0.2.1>;expires=0"};
+    ASSERT_EQ(reg(r, t0_ + Seconds(i)).status, 200);
+  }
+  r.cseq = 3001;
+  r.contacts = {"<sip:a@192.0.2.1>;expires=60"};
+  reg(r, t0_ + 3001s);
+  Req bob;
+  bob.user = "bob";
+  bob.contacts = {"<sip:b@192.0.2.2>;expires=100"};
+  reg(bob, t0_ + 3001s, "bob");
+  EXPECT_TRUE(registrar_.expire(t0_ + 3060s).empty());
+  EXPECT_EQ(registrar_.expire(t0_ + 3061s).size(), 1u);
+  EXPECT_EQ(registrar_.expire(t0_ + 3101s).size(), 1u);
+  EXPECT_EQ(registrar_.binding_count(), 0u);
+}
+
 TEST_F(RegistrarTest, RemoveAor) {
   reg(Req{}, t0_);
   EXPECT_EQ(registrar_.remove_aor("alice").size(), 1u);
