@@ -7,7 +7,7 @@
 namespace parley::sip {
 
 void ClientInviteTransaction::start(Outbox& ob) {
-  ob.send(request_, flow_);
+  ob.send(*request_, flow_);
   // RFC 3261 §17.1.1.2: Timer A only on unreliable transports; Timer B always.
   if (!flow_.reliable) {
     timer_a_ = ob.config().t1;
@@ -47,7 +47,7 @@ void ClientInviteTransaction::on_response(Message response, Outbox& ob) {
       return;
     case State::Completed:
       // §17.1.1.2: a retransmitted final response is answered with the ACK again.
-      if (code >= 300) ob.send(ack_, flow_);
+      if (code >= 300 && ack_) ob.send(*ack_, flow_);
       return;
     case State::Terminated:
       return;
@@ -58,15 +58,20 @@ void ClientInviteTransaction::complete(const Message& response, Outbox& ob) {
   state_ = State::Completed;
   ob.stop(TimerName::A);
   ob.stop(TimerName::B);
-  ack_ = build_ack_for_non2xx(request_, response);
-  ob.send(ack_, flow_);
-  if (!flow_.reliable) ob.start(TimerName::D, ob.config().timer_d);
+  Message ack = build_ack_for_non2xx(*request_, response);
+  if (flow_.reliable) {
+    ob.send(std::move(ack), flow_);  // no retransmissions to answer: Timer D is 0
+    return;
+  }
+  ack_ = std::make_unique<Message>(ack);
+  ob.send(std::move(ack), flow_);
+  ob.start(TimerName::D, ob.config().timer_d);
 }
 
 void ClientInviteTransaction::on_timer(TimerName name, Outbox& ob) {
   if (name == TimerName::A && state_ == State::Calling) {
     // §17.1.1.2: retransmit and double, without the T2 cap of non-INVITE.
-    ob.send(request_, flow_);
+    ob.send(*request_, flow_);
     timer_a_ *= 2;
     ob.start(TimerName::A, timer_a_);
   } else if (name == TimerName::B && state_ == State::Calling) {

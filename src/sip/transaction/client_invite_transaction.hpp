@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sip/message/message.hpp"
 #include "sip/transaction/outbox.hpp"
@@ -17,7 +18,7 @@ class ClientInviteTransaction {
   enum class State : std::uint8_t { Calling, Proceeding, Accepted, Completed, Terminated };
 
   ClientInviteTransaction(Message invite, Flow flow)
-      : request_(std::move(invite)), flow_(std::move(flow)) {}
+      : request_(std::make_unique<Message>(std::move(invite))), flow_(std::move(flow)) {}
 
   // Sends the INVITE; Timer A (unreliable only) and Timer B.
   void start(Outbox& ob);
@@ -27,16 +28,17 @@ class ClientInviteTransaction {
 
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
-  const Message& request() const { return request_; }
+  const Message& request() const { return *request_; }
   const Flow& flow() const { return flow_; }
 
  private:
   void complete(const Message& response, Outbox& ob);
   void terminate(Outbox& ob);
 
-  Message request_;
+  // Held by pointer so a live transaction costs little (Message is large).
+  std::unique_ptr<Message> request_;
   Flow flow_;
-  Message ack_;  // built on the first 3xx-6xx, resent for its retransmissions
+  std::unique_ptr<Message> ack_;  // built on the first 3xx-6xx, resent for retransmissions
   Millis timer_a_{0};
   State state_ = State::Calling;
 };

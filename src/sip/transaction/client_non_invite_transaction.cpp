@@ -6,7 +6,7 @@
 namespace parley::sip {
 
 void ClientNonInviteTransaction::start(Outbox& ob) {
-  ob.send(request_, flow_);
+  ob.send(*request_, flow_);
   // RFC 3261 §17.1.2.2: Timer E only on unreliable transports; Timer F always.
   if (!flow_.reliable) {
     timer_e_ = ob.config().t1;
@@ -40,7 +40,7 @@ void ClientNonInviteTransaction::on_timer(TimerName name, Outbox& ob) {
   const bool active = state_ == State::Trying || state_ == State::Proceeding;
   if (name == TimerName::E && active) {
     // §17.1.2.2: doubling up to T2 in Trying; T2 once a provisional arrived.
-    ob.send(request_, flow_);
+    ob.send(*request_, flow_);
     timer_e_ = state_ == State::Trying ? std::min(timer_e_ * 2, ob.config().t2) : ob.config().t2;
     ob.start(TimerName::E, timer_e_);
   } else if (name == TimerName::F && active) {

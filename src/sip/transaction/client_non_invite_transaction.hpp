@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sip/message/message.hpp"
 #include "sip/transaction/outbox.hpp"
@@ -15,7 +16,7 @@ class ClientNonInviteTransaction {
   enum class State : std::uint8_t { Trying, Proceeding, Completed, Terminated };
 
   ClientNonInviteTransaction(Message request, Flow flow)
-      : request_(std::move(request)), flow_(std::move(flow)) {}
+      : request_(std::make_unique<Message>(std::move(request))), flow_(std::move(flow)) {}
 
   // Sends the request; Timer E (unreliable only) and Timer F.
   void start(Outbox& ob);
@@ -25,13 +26,13 @@ class ClientNonInviteTransaction {
 
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
-  const Message& request() const { return request_; }
+  const Message& request() const { return *request_; }
   const Flow& flow() const { return flow_; }
 
  private:
   void terminate(Outbox& ob);
 
-  Message request_;
+  std::unique_ptr<Message> request_;  // by pointer: Message is large
   Flow flow_;
   Millis timer_e_{0};
   State state_ = State::Trying;

@@ -8,7 +8,17 @@
 namespace parley::sip {
 
 ServerInviteTransaction::ServerInviteTransaction(const Message& invite, Flow flow)
-    : trying_(build_response(invite, 100, "Trying")), flow_(std::move(flow)) {}
+    : trying_(std::make_unique<Message>(build_response(invite, 100, "Trying"))),
+      flow_(std::move(flow)) {}
+
+void ServerInviteTransaction::remember(const Message& response) {
+  last_status_ = response.status_code;
+  if (last_response_) {
+    *last_response_ = response;
+  } else {
+    last_response_ = std::make_unique<Message>(response);
+  }
+}
 
 void ServerInviteTransaction::start(Outbox& ob) {
   const auto& delay = ob.config().trying_delay;
@@ -22,9 +32,10 @@ void ServerInviteTransaction::start(Outbox& ob) {
 
 void ServerInviteTransaction::send_trying(Outbox& ob) {
   ob.stop(TimerName::Trying);
-  if (state_ != State::Proceeding || last_response_.status_code != 0) return;
-  last_response_ = trying_;
-  ob.send(trying_, flow_);
+  if (state_ != State::Proceeding || last_status_ != 0 || !trying_) return;
+  ob.send(*trying_, flow_);
+  last_status_ = 100;
+  last_response_ = std::move(trying_);
 }
 
 void ServerInviteTransaction::on_request(Message request, Outbox& ob) {
@@ -47,9 +58,8 @@ void ServerInviteTransaction::on_request(Message request, Outbox& ob) {
   }
   // A retransmitted INVITE: answered with the last response in Proceeding
   // (provisional, if any) and Completed; absorbed in Confirmed and Accepted.
-  if ((state_ == State::Proceeding || state_ == State::Completed) &&
-      last_response_.status_code != 0) {
-    ob.send(last_response_, flow_);
+  if ((state_ == State::Proceeding || state_ == State::Completed) && last_response_) {
+    ob.send(*last_response_, flow_);
   }
 }
 
@@ -62,18 +72,17 @@ bool ServerInviteTransaction::on_tu_response(Message response, Outbox& ob) {
   }
   if (state_ != State::Proceeding) return false;
   ob.stop(TimerName::Trying);
+  trying_.reset();
+  remember(response);
   if (code < 200) {
-    last_response_ = response;
     ob.send(std::move(response), flow_);
   } else if (code < 300) {
     // RFC 6026 §7.1: Accepted for Timer L instead of terminating at once.
     state_ = State::Accepted;
-    last_response_ = response;
     ob.send(std::move(response), flow_);
     ob.start(TimerName::L, ob.config().timer_64t1());
   } else {
     state_ = State::Completed;
-    last_response_ = response;
     ob.send(std::move(response), flow_);
     if (!flow_.reliable) {
       timer_g_ = ob.config().t1;
@@ -89,7 +98,7 @@ void ServerInviteTransaction::on_timer(TimerName name, Outbox& ob) {
     send_trying(ob);
   } else if (name == TimerName::G && state_ == State::Completed) {
     // §17.2.1: retransmit, doubling up to T2.
-    ob.send(last_response_, flow_);
+    ob.send(*last_response_, flow_);
     timer_g_ = std::min(timer_g_ * 2, ob.config().t2);
     ob.start(TimerName::G, timer_g_);
   } else if (name == TimerName::H && state_ == State::Completed) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "sip/message/message.hpp"
@@ -35,15 +36,19 @@ class ServerInviteTransaction {
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
   const Flow& flow() const { return flow_; }
-  // The last response sent (its To tag is what an RFC 2543 ACK matches by).
-  const Message& last_response() const { return last_response_; }
-  bool has_final() const { return last_response_.status_code >= 200; }
+  // The last response sent, or nullptr (its To tag is what an RFC 2543 ACK matches by).
+  const Message* last_response() const { return last_response_.get(); }
+  bool has_final() const { return last_status_ >= 200; }
 
  private:
   void terminate(Outbox& ob);
 
-  Message trying_;          // 100 Trying, prebuilt from the INVITE
-  Message last_response_;   // status_code 0 until a response was sent
+  void remember(const Message& response);
+
+  // By pointer: Message is large and most transactions need only one of them.
+  std::unique_ptr<Message> trying_;         // 100 Trying, prebuilt; dropped once moot
+  std::unique_ptr<Message> last_response_;  // null until a response was sent
+  int last_status_ = 0;
   Flow flow_;
   Millis timer_g_{0};
   State state_ = State::Proceeding;

@@ -1,19 +1,28 @@
 #include "sip/transaction/server_non_invite_transaction.hpp"
 
+#include <memory>
 #include <utility>
 
 namespace parley::sip {
 
 void ServerNonInviteTransaction::on_request(Outbox& ob) {
   // §17.2.2: absorbed in Trying; answered with the last response afterwards.
-  if (state_ == State::Proceeding || state_ == State::Completed) ob.send(last_response_, flow_);
+  if ((state_ == State::Proceeding || state_ == State::Completed) && last_response_) {
+    ob.send(*last_response_, flow_);
+  }
 }
 
 bool ServerNonInviteTransaction::on_tu_response(Message response, Outbox& ob) {
   // §17.2.2: finals after the first one are discarded.
   if (state_ != State::Trying && state_ != State::Proceeding) return false;
   const bool final = response.status_code >= 200;
-  last_response_ = response;
+  if (!flow_.reliable) {
+    if (last_response_) {
+      *last_response_ = response;
+    } else {
+      last_response_ = std::make_unique<Message>(response);
+    }
+  }
   ob.send(std::move(response), flow_);
   if (!final) {
     state_ = State::Proceeding;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sip/message/message.hpp"
 #include "sip/transaction/outbox.hpp"
@@ -27,12 +28,13 @@ class ServerNonInviteTransaction {
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
   const Flow& flow() const { return flow_; }
-  const Message& last_response() const { return last_response_; }
+  const Message* last_response() const { return last_response_.get(); }
 
  private:
   void terminate(Outbox& ob);
 
-  Message last_response_;
+  // Kept on unreliable transports only, where retransmissions come (by pointer: Message is large).
+  std::unique_ptr<Message> last_response_;
   Flow flow_;
   State state_ = State::Trying;
 };

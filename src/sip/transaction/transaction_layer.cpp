@@ -228,6 +228,7 @@ bool TransactionLayer::send_response(TransactionId server, Message response, Tim
                                      std::vector<Action>& out) {
   auto it = table_.find(server);
   if (it == table_.end() || !response.is_response()) return false;
+  if (response.status_code < 100 || response.status_code > 699) return false;
   Entry& entry = it->second;
   Outbox ob = outbox(server, entry, now, out);
   bool taken = false;
@@ -247,7 +248,8 @@ void TransactionLayer::index_ack_key(TransactionId id, Entry& entry) {
   // §17.2.3 (RFC 2543): the ACK carries the To tag of the final response.
   const auto& t = std::get<ServerInviteTransaction>(entry.machine);
   std::string key = entry.key.substr(0, entry.tag_pos);
-  key.append(to_tag(t.last_response()));
+  if (t.last_response() == nullptr) return;
+  key.append(to_tag(*t.last_response()));
   if (key == entry.key) return;
   // If another transaction already owns that key, it keeps it.
   if (server_index_.emplace(key, id).second) entry.ack_key = std::move(key);

@@ -177,3 +177,32 @@ TEST(ClientInvite, CustomTimersAreHonoured) {
 
 }  // namespace
 }  // namespace parley::sip::test
+
+namespace parley::sip::test {
+namespace {
+
+TEST(ClientInvite, TransportErrorForTheAckInCompletedTerminates) {
+  Scenario s;
+  Message inv = make_request(Method::Invite, "z9hG4bKackerr");
+  TransactionId id = s.tu_request(inv, udp_flow());
+  s.wire(make_response(inv, 480), udp_flow());
+  s.transport_error(id);
+  EXPECT_EQ(s.take(), "0:Send INVITE | 0:Send ACK | 0:Response 480 | 0:TransportError | 0:Terminated");
+}
+
+TEST(ClientInvite, FinalWithoutProvisionalFromCalling) {
+  Scenario s;
+  Message inv = make_request(Method::Invite, "z9hG4bKdirect");
+  TransactionId id = s.tu_request(inv, udp_flow());
+  s.advance(Millis{1600});
+  s.wire(make_response(inv, 302), udp_flow());
+  EXPECT_EQ(s.take(), "0:Send INVITE | 500:Send INVITE | 1500:Send INVITE | 1600:Send ACK | "
+                      "1600:Response 302");
+  EXPECT_EQ(s.layer().find<ClientInviteTransaction>(id)->state(),
+            ClientInviteTransaction::State::Completed);
+  s.advance(Millis{32000});
+  EXPECT_EQ(s.take(), "33600:Terminated");
+}
+
+}  // namespace
+}  // namespace parley::sip::test

@@ -216,3 +216,59 @@ TEST(ServerInvite, TransportErrorTerminates) {
 
 }  // namespace
 }  // namespace parley::sip::test
+
+namespace parley::sip::test {
+namespace {
+
+TEST(ServerInvite, RetransmissionBeforeAnyProvisionalIsAbsorbed) {
+  TransactionConfig c;
+  c.trying_delay = std::nullopt;
+  Scenario s(c);
+  Message inv = make_request(Method::Invite, "z9hG4bKearly");
+  s.wire(inv, udp_flow());
+  s.wire(inv, udp_flow());
+  EXPECT_EQ(s.take(), "0:NewRequest INVITE");
+}
+
+TEST(ServerInvite, TwoXxOnTcpAlsoWaitsTimerL) {
+  Scenario s;
+  Message inv = make_request(Method::Invite, "z9hG4bKtcp2xx");
+  s.wire(inv, tcp_flow());
+  TransactionId id = s.last_new();
+  s.tu_response(id, make_response(inv, 200));
+  s.advance(Millis{32000});
+  EXPECT_EQ(s.take(), "0:NewRequest INVITE | 0:Send 200 | 32000:Terminated");
+}
+
+TEST(ServerInvite, AckInAcceptedGoesToTheTransactionUser) {
+  // An ACK matching the INVITE server transaction in Accepted (RFC 2543 peer,
+  // or one reusing the INVITE branch) is passed to the TU (RFC 6026 §7.1).
+  Scenario s;
+  Message inv = make_request(Method::Invite, "z9hG4bKsamebranch");
+  s.wire(inv, udp_flow());
+  TransactionId id = s.last_new();
+  Message ok = make_response(inv, 200, "ok-tag");
+  s.tu_response(id, ok);
+  s.take();
+  s.wire(build_ack_for_non2xx(inv, ok), udp_flow());
+  const Action* a = s.last(ActionKind::Ack);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->txn, id);
+  EXPECT_EQ(s.layer().stats().stray_acks, 0u);
+}
+
+TEST(ServerInvite, InvalidStatusCodesAreRefused) {
+  Scenario s;
+  Message inv = make_request(Method::Invite, "z9hG4bKbadcode");
+  s.wire(inv, udp_flow());
+  TransactionId id = s.last_new();
+  Message r = make_response(inv, 200);
+  r.status_code = 99;
+  EXPECT_FALSE(s.tu_response(id, r));
+  r.status_code = 700;
+  EXPECT_FALSE(s.tu_response(id, r));
+  EXPECT_FALSE(s.tu_response(id, inv));  // a request is not a response
+}
+
+}  // namespace
+}  // namespace parley::sip::test

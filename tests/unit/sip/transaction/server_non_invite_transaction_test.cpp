@@ -90,3 +90,35 @@ TEST(ServerNonInvite, ResponseIsSentOverTheRequestFlow) {
 
 }  // namespace
 }  // namespace parley::sip::test
+
+namespace parley::sip::test {
+namespace {
+
+TEST(ServerNonInvite, ProvisionalThenFinalOnTcp) {
+  Scenario s;
+  Message r = make_request(Method::Subscribe, "z9hG4bKsubtcp");
+  s.wire(r, tcp_flow());
+  TransactionId id = s.last_new();
+  s.tu_response(id, make_response(r, 100, ""));
+  EXPECT_EQ(s.layer().find<ServerNonInviteTransaction>(id)->state(),
+            ServerNonInviteTransaction::State::Proceeding);
+  s.tu_response(id, make_response(r, 202));
+  EXPECT_EQ(s.take(), "0:NewRequest SUBSCRIBE | 0:Send 100 | 0:Send 202 | 0:Terminated");
+}
+
+TEST(ServerNonInvite, UnknownMethodIsANonInviteTransaction) {
+  Scenario s;
+  Message r = make_request(Method::Unknown, "z9hG4bKodd");
+  r.method_text = "FOO";
+  r.cseq.method_text = "FOO";
+  s.wire(r, udp_flow());
+  TransactionId id = s.last_new();
+  EXPECT_NE(s.layer().find<ServerNonInviteTransaction>(id), nullptr);
+  Message other = r;
+  other.method_text = "BAR";
+  s.wire(other, udp_flow());  // another method with the same branch: another transaction
+  EXPECT_EQ(s.layer().size(), 2u);
+}
+
+}  // namespace
+}  // namespace parley::sip::test
