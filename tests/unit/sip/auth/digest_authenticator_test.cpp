@@ -292,6 +292,31 @@ TEST_F(DigestAuthenticatorTest, Rfc4475Regaut01GetsAChallenge) {
             AuthOutcome::Missing);
 }
 
+TEST_F(DigestAuthenticatorTest, ParsedBaresipStyleRegister) {
+  // The same path as on the wire: text through the parser, then verify.
+  auto ch = auth_.challenge(ChallengeKind::Www, kClient, t0_, false, "baresip v1.0.0");
+  Client md5 = alice_;
+  md5.alg = Algorithm::Md5;
+  md5.cnonce = "8d5e3b6a1c2f4e70";
+  const std::string text =
+      "REGISTER sip:example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.10:5170;branch=z9hG4bKa;rport\r\n"
+      "Max-Forwards: 70\r\n"
+      "To: <sip:alice@example.com>\r\n"
+      "From: <sip:alice@example.com>;tag=x\r\n"
+      "Call-ID: c1\r\n"
+      "CSeq: 2 REGISTER\r\n"
+      "User-Agent: baresip v1.0.0 (x86_64/linux)\r\n"
+      "Authorization: " + md5.credentials("REGISTER", nonce_of(ch.values.at(0)), 1) + "\r\n"
+      "Contact: <sip:alice-0x1@192.0.2.10:5170>;expires=600\r\n"
+      "Content-Length: 0\r\n\r\n";
+  auto m = parse_message(text, Framing::Datagram);
+  ASSERT_TRUE(m.ok()) << m.error().reason;
+  auto r = auth_.verify(m.value(), ChallengeKind::Www, kClient, t0_ + 1s, users_);
+  EXPECT_EQ(r.outcome, AuthOutcome::Ok) << r.reason;
+  EXPECT_EQ(r.algorithm, Algorithm::Md5);
+}
+
 TEST_F(DigestAuthenticatorTest, NoCredentialsIsMissing) {
   EXPECT_EQ(verify("", t0_).outcome, AuthOutcome::Missing);
   EXPECT_EQ(users_.calls, 0);
