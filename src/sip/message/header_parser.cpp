@@ -107,6 +107,31 @@ bool parse_via_value(std::string_view t, Via& out) {
   return parse_header_params(t.substr(i), out.params);
 }
 
+namespace {
+
+bool parse_via_list(std::string_view value, std::vector<Via>& out, std::size_t max) {
+  return for_each_list_item(value, [&](std::string_view item) {
+    if (out.size() >= max) return false;
+    Via via;
+    if (!parse_via_value(item, via)) return false;
+    out.push_back(std::move(via));
+    return true;
+  });
+}
+
+void apply_expires(Message& m, std::string_view value) {
+  if (all_digits(value)) {
+    // RFC 4475 scalar02: an absurd expiry is capped rather than refused.
+    auto e = parse_uint(value, UINT32_MAX);
+    m.expires = e ? static_cast<std::uint32_t>(*e) : UINT32_MAX;
+  } else {
+    // An RFC 2543 date or junk: kept opaque, the registrar uses its default.
+    m.headers.push_back(Header{"Expires", std::string(value)});
+  }
+}
+
+}  // namespace
+
 bool apply_typed_header(Message& m, HeaderId id, std::string_view value,
                         std::size_t max_list_values, int& error_status, std::string& reason) {
   value = trim_ws(value);
@@ -116,16 +141,8 @@ bool apply_typed_header(Message& m, HeaderId id, std::string_view value,
     return false;
   };
   switch (id) {
-    case HeaderId::Via: {
-      bool ok = for_each_list_item(value, [&](std::string_view item) {
-        if (m.vias.size() >= max_list_values) return false;
-        Via via;
-        if (!parse_via_value(item, via)) return false;
-        m.vias.push_back(std::move(via));
-        return true;
-      });
-      return ok || failed("Bad Via");
-    }
+    case HeaderId::Via:
+      return parse_via_list(value, m.vias, max_list_values) || failed("Bad Via");
     case HeaderId::From:
     case HeaderId::To: {
       auto na = parse_name_addr(value);
@@ -134,9 +151,8 @@ bool apply_typed_header(Message& m, HeaderId id, std::string_view value,
       return true;
     }
     case HeaderId::CallId:
-      if (value.empty()) return failed("Bad Call-ID");
-      for (char c : value) {
-        if (is_ws(c)) return failed("Bad Call-ID");
+      if (value.empty() || value.find_first_of(" \t") != std::string_view::npos) {
+        return failed("Bad Call-ID");
       }
       m.call_id.assign(value);
       return true;
@@ -157,14 +173,7 @@ bool apply_typed_header(Message& m, HeaderId id, std::string_view value,
       return parse_addr_list(value, m.record_routes, max_list_values, false) ||
              failed("Bad Record-Route");
     case HeaderId::Expires:
-      if (all_digits(value)) {
-        // RFC 4475 scalar02: an absurd expiry is capped rather than refused.
-        auto e = parse_uint(value, UINT32_MAX);
-        m.expires = e ? static_cast<std::uint32_t>(*e) : UINT32_MAX;
-      } else {
-        // An RFC 2543 date or junk: kept opaque, the registrar uses its default.
-        m.headers.push_back(Header{"Expires", std::string(value)});
-      }
+      apply_expires(m, value);
       return true;
     case HeaderId::ContentType:
       if (value.empty()) return failed("Bad Content-Type");

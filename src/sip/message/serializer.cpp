@@ -78,11 +78,7 @@ std::size_t estimate(const Message& m) {
   return n;
 }
 
-}  // namespace
-
-std::string serialize(const Message& m) {
-  std::string out;
-  out.reserve(estimate(m));
+void append_start_line(std::string& out, const Message& m) {
   if (m.is_request()) {
     // A known method enum wins over its text, so callers may set either.
     out.append(m.method != Method::Unknown ? to_string(m.method) : std::string_view(m.method_text));
@@ -96,16 +92,26 @@ std::string serialize(const Message& m) {
     out.append(m.reason);
     out.append("\r\n");
   }
-  for (const auto& v : m.vias) {
-    out.append("Via: ");
-    out.append(v.protocol);
-    out.push_back('/');
-    out.append(v.transport);
-    out.push_back(' ');
-    append_host_port(out, v.host, v.port);
-    v.params.append_to(out);
-    out.append("\r\n");
-  }
+}
+
+void append_via(std::string& out, const Via& v) {
+  out.append("Via: ");
+  out.append(v.protocol);
+  out.push_back('/');
+  out.append(v.transport);
+  out.push_back(' ');
+  append_host_port(out, v.host, v.port);
+  v.params.append_to(out);
+  out.append("\r\n");
+}
+
+}  // namespace
+
+std::string serialize(const Message& m) {
+  std::string out;
+  out.reserve(estimate(m));
+  append_start_line(out, m);
+  for (const auto& v : m.vias) append_via(out, v);
   for (const auto& r : m.routes) append_addr_header(out, "Route", r);
   for (const auto& r : m.record_routes) append_addr_header(out, "Record-Route", r);
   if (!m.from.uri.empty()) append_addr_header(out, "From", m.from);
