@@ -1,0 +1,61 @@
+// The text of `parley config default`: kept beside config.cpp's defaults and
+// checked against them by tests/unit/app/config_test.cpp (it must parse back
+// to Config{}).
+#include "app/lib/config.hpp"
+
+namespace parley::app {
+
+std::string default_config_toml() {
+  return R"toml(# Parley configuration. Every key is optional; the values below are the
+# defaults. See docs/configuration.md.
+
+[sip]
+# SIP domain: users are sip:NAME@DOMAIN; also the digest realm of SIP accounts.
+domain = "localhost"
+# SIP listeners, "TRANSPORT:HOST:PORT" with TRANSPORT one of udp, tcp, tls, ws,
+# wss and HOST an IP address (IPv6 in [brackets]); port 0 = any free port.
+listen = ["udp:127.0.0.1:5060", "tcp:127.0.0.1:5060", "tls:127.0.0.1:5061"]
+# Peers (CIDRs, IPv4 or IPv6) whose requests are accepted without digest
+# authentication, e.g. a SIP trunk: ["192.0.2.0/24", "2001:db8::/32"].
+trusted = []
+# TLS certificate chain (PEM file). Empty, with tls_private_key empty too = a
+# self-signed development certificate is made at start.
+tls_certificate = ""
+# Private key of tls_certificate (PEM file); set both or neither.
+tls_private_key = ""
+# Shortest registration accepted, in seconds; shorter asks get 423 Interval
+# Too Brief.
+min_expires = 60
+# Longest registration granted, in seconds; longer asks are cut to this.
+max_expires = 3600
+# Registration lifetime when the REGISTER asks for none, in seconds.
+default_expires = 3600
+# Stream (TCP, TLS, WebSocket) connections accepted in total.
+max_connections = 10000
+# Seconds after which a connection with no traffic and no registration is closed.
+idle_timeout = 600
+# Largest SIP message accepted, in bytes.
+max_message_size = 65535
+
+[http]
+# Web app and browser API, "HOST:PORT".
+listen = "127.0.0.1:8080"
+
+[media]
+# Local IP address for RTP and ICE candidates.
+address = "127.0.0.1"
+# UDP port range for media, "FIRST-LAST" (inclusive).
+ports = "40000-40999"
+
+[log]
+# trace, debug, info, warn, error, critical or off.
+level = "info"
+
+[store]
+# SQLite database file; empty = DATA/parley.db. Relative paths are taken from
+# the data directory (--data).
+path = ""
+)toml";
+}
+
+}  // namespace parley::app
