@@ -129,14 +129,15 @@ void TransactionLayer::on_request(Message request, const Flow& from, TimePoint n
     return;
   }
   auto it = server_index_.find(scratch_);
-  if (it == server_index_.end()) {
+  auto found = it == server_index_.end() ? table_.end() : table_.find(it->second);
+  if (found == table_.end()) {
     create_server(std::move(request), from, now, out);
     return;
   }
   // A retransmission (§17.2.3 matched): the transaction answers, the TU never sees it.
   ++stats_.retransmissions_received;
-  const TransactionId id = it->second;
-  Entry& entry = table_.at(id);
+  const TransactionId id = found->first;
+  Entry& entry = found->second;
   Outbox ob = outbox(id, entry, now, out);
   std::visit(Overloaded{
                  [&](ServerInviteTransaction& t) { t.on_request(std::move(request), ob); },

@@ -6,6 +6,15 @@
 // time, executes the actions in order, and arms one timer at next_deadline().
 // Every call appends to `out`; the caller may call back into the layer while
 // executing actions as long as it passes another vector.
+//
+// Choices: INVITE transactions follow RFC 6026 (Accepted state, Timers L and
+// M): 2xx retransmissions and ACKs meeting a live INVITE transaction go to the
+// TU with its id; an ACK for a 2xx with a new branch matches nothing and comes
+// up as a stray Ack. A branch without the magic cookie, or the bare cookie
+// (RFC 4475 badbranch), is matched with the RFC 2543 rules. Branches compare
+// case-sensitively, sent-by hosts case-insensitively with default ports filled.
+// Only `reliable` of a Flow is read; responses of a server transaction go out
+// over the flow its request came on (the transport applies §18.2.2).
 // Thread: core.
 #pragma once
 

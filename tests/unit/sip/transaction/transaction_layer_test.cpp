@@ -9,6 +9,7 @@
 
 #include "scenario.hpp"
 #include "sip/message/parser.hpp"
+#include "sip/message/serializer.hpp"
 #include "sip/transaction/transaction_messages.hpp"
 
 namespace parley::sip::test {
@@ -238,6 +239,65 @@ TEST(BranchGeneration, MagicCookieRules) {
   EXPECT_FALSE(is_rfc3261_branch("z9hG4bK"));
   EXPECT_FALSE(is_rfc3261_branch("z9hg4bkabc"));  // the cookie is case-sensitive
   EXPECT_FALSE(is_rfc3261_branch(""));
+}
+
+}  // namespace
+}  // namespace parley::sip::test
+
+namespace parley::sip::test {
+namespace {
+
+Message parse(std::string_view text) {
+  auto m = parse_message(text, Framing::Datagram);
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().reason);
+  return m.ok() ? *m : Message{};
+}
+
+TEST(TransactionLayer, ParsedInviteAndAckGoThroughTheServerMachine) {
+  const std::string invite =
+      "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n"
+      "Max-Forwards: 70\r\n"
+      "To: Bob <sip:bob@biloxi.example.com>\r\n"
+      "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+      "Call-ID: a84b4c76e66710\r\n"
+      "CSeq: 314159 INVITE\r\n"
+      "Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
+      "Content-Length: 0\r\n\r\n";
+  const std::string ack =
+      "ACK sip:bob@biloxi.example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n"
+      "Max-Forwards: 70\r\n"
+      "To: Bob <sip:bob@biloxi.example.com>;tag=busy1\r\n"
+      "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+      "Call-ID: a84b4c76e66710\r\n"
+      "CSeq: 314159 ACK\r\n"
+      "Content-Length: 0\r\n\r\n";
+  Scenario s;
+  Message inv = parse(invite);
+  s.wire(inv, udp_flow());
+  TransactionId id = s.last_new();
+  ASSERT_TRUE(id.valid());
+  s.wire(parse(invite), udp_flow());  // retransmission
+  s.tu_response(id, make_response(inv, 486, "busy1"));
+  s.wire(parse(ack), udp_flow());
+  EXPECT_EQ(s.take(), "0:NewRequest INVITE | 0:Send 486");
+  EXPECT_EQ(s.layer().find<ServerInviteTransaction>(id)->state(),
+            ServerInviteTransaction::State::Confirmed);
+}
+
+TEST(TransactionLayer, GeneratedAckSerializesAsRfc3261Says) {
+  Message inv = make_request(Method::Invite, "z9hG4bKser");
+  Message ack = build_ack_for_non2xx(inv, make_response(inv, 404, "t404"));
+  std::string wire = serialize(ack);
+  EXPECT_EQ(wire.rfind("ACK sip:bob@example.com SIP/2.0\r\n", 0), 0u) << wire;
+  EXPECT_NE(wire.find("branch=z9hG4bKser"), std::string::npos) << wire;
+  EXPECT_NE(wire.find("tag=t404"), std::string::npos) << wire;
+  EXPECT_NE(wire.find("CSeq: 1 ACK"), std::string::npos) << wire;
+  // And it parses back.
+  auto back = parse_message(wire, Framing::Datagram);
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  EXPECT_EQ(back->method, Method::Ack);
 }
 
 }  // namespace
