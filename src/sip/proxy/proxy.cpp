@@ -1,0 +1,275 @@
+#include "sip/proxy/proxy.hpp"
+
+#include "base/log.hpp"
+#include "base/strings.hpp"
+#include "sip/message/response_builder.hpp"
+#include "sip/message/validator.hpp"
+#include "sip/transaction/transaction_messages.hpp"
+
+namespace parley::sip {
+
+namespace {
+
+// Requests that create something at the far end and so must come from an
+// identity we can vouch for (RFC 3261 §16.3, DESIGN.md: no open relay).
+bool needs_sender_check(Method m) {
+  switch (m) {
+    case Method::Invite:
+    case Method::Message:
+    case Method::Subscribe:
+    case Method::Publish:
+    case Method::Refer:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Proxy::Proxy(ProxyConfig config, TransactionConfig txn_config, ProxyDeps deps)
+    : config_(std::move(config)),
+      deps_(deps),
+      routing_(config_),
+      txn_(txn_config),
+      to_tag_(generate_branch().substr(kMagicCookie.size())),
+      log_(log::get("sip.proxy")) {}
+
+Proxy::~Proxy() = default;
+
+void Proxy::on_message(Message message, const Flow& from, TimePoint now) {
+  if (message.is_response() && validate_response(message)) return;  // RFC 4475 §3.1.2.19: drop
+  std::vector<Action> out;
+  txn_.on_message(std::move(message), from, now, out);
+  run(out, now);
+}
+
+void Proxy::on_send_failed(TransactionId txn, TimePoint now) {
+  std::vector<Action> out;
+  txn_.on_transport_error(txn, now, out);
+  run(out, now);
+}
+
+void Proxy::on_timer(TimePoint now) {
+  std::vector<Action> out;
+  txn_.advance(now, out);
+  run(out, now);
+  // RFC 3261 §16.6 step 11: Timer C cancels INVITE branches nobody answered.
+  while (!timer_c_.empty() && timer_c_.begin()->first <= now) {
+    ForkId id = timer_c_.begin()->second;
+    timer_c_.erase(timer_c_.begin());
+    auto it = forks_.find(id);
+    if (it != forks_.end() && !it->second.final_sent) {
+      log_->info("event=timer-c call_id={}", it->second.request.call_id);
+      cancel_branches(it->second, now);
+    }
+  }
+}
+
+std::optional<TimePoint> Proxy::next_deadline() const {
+  auto d = txn_.next_deadline();
+  if (!timer_c_.empty() && (!d || timer_c_.begin()->first < *d)) d = timer_c_.begin()->first;
+  return d;
+}
+
+void Proxy::run(std::vector<Action>& actions, TimePoint now) {
+  for (auto& a : actions) {
+    switch (a.kind) {
+      case ActionKind::Send:
+        deps_.sender.send(a.message, a.flow);
+        break;
+      case ActionKind::NewRequest:
+        on_new_request(a, now);
+        break;
+      case ActionKind::Response:
+        on_branch_response(a.txn, std::move(a.message), now);
+        break;
+      case ActionKind::Ack:
+        forward_stateless(std::move(a.message), a.flow);
+        break;
+      case ActionKind::StrayResponse:
+        forward_response_stateless(std::move(a.message));
+        break;
+      case ActionKind::Timeout:
+        on_branch_failure(a.txn, 408, now);
+        break;
+      case ActionKind::TransportError:
+        on_branch_failure(a.txn, 503, now);
+        break;
+      case ActionKind::Terminated:
+        on_terminated(a.txn);
+        break;
+      case ActionKind::Refused:
+        // RFC 3261 §21.5.4: overload is answered 503 statelessly.
+        send_stateless_error(a.message, a.flow, a.refusal == Refusal::Overload ? 503 : 400);
+        break;
+    }
+  }
+}
+
+void Proxy::send_stateless_error(const Message& request, const Flow& to, int status) {
+  if (!request.is_request() || request.method == Method::Ack || request.vias.empty()) return;
+  Message resp = make_response(request, status);
+  deps_.sender.send(resp, to);
+}
+
+void Proxy::on_new_request(Action& a, TimePoint now) {
+  ++stats_.requests;
+  if (a.message.method == Method::Cancel) {
+    on_cancel(a, now);
+    return;
+  }
+  if (reject_bad_request(a.txn, a.message, a.flow, now)) return;
+  route_request(a.txn, std::move(a.message), a.flow, now);
+}
+
+bool Proxy::reject_bad_request(TransactionId txn, const Message& req, const Flow& from,
+                               TimePoint now) {
+  if (auto err = validate_request(req)) {
+    respond(txn, req, err->status ? err->status : 400, now);
+    return true;
+  }
+  // RFC 3261 §16.3 step 1 / RFC 4475 §3.3.2: schemes we cannot route.
+  if (!req.request_uri.is_sip() && req.request_uri.scheme != "tel") {
+    respond(txn, req, 416, now);
+    return true;
+  }
+  // §16.3 step 3: Max-Forwards 0 is not forwarded; OPTIONS to us is answered.
+  if (req.max_forwards && *req.max_forwards == 0) {
+    if (req.method == Method::Options && routing_.is_local_domain(req.request_uri)) {
+      on_local_options(txn, req, now);
+    } else {
+      respond(txn, req, 483, now);
+    }
+    return true;
+  }
+  // §16.3 step 4: a Via of ours whose branch carries this request's loop
+  // hash means the request came back unchanged: a loop, not a spiral.
+  const auto* self = routing_.local_address(from.transport);
+  for (std::size_t i = 1; self && i < req.vias.size(); ++i) {
+    const Via& v = req.vias[i];
+    if (v.port == self->port && iequals(v.host, self->host) &&
+        v.branch().find(loop_hash(req)) != std::string::npos) {
+      respond(txn, req, 482, now);
+      return true;
+    }
+  }
+  // §16.3 step 5: we support no extension a proxy must understand.
+  auto proxy_require = req.header_list("Proxy-Require");
+  if (!proxy_require.empty()) {
+    std::string unsupported;
+    for (const auto& o : proxy_require) unsupported += (unsupported.empty() ? "" : ", ") + o;
+    respond(txn, req, 420, now, {Header{"Unsupported", unsupported}});
+    return true;
+  }
+  return false;
+}
+
+void Proxy::respond(TransactionId txn, const Message& req, int status, TimePoint now,
+                    std::vector<Header> extra) {
+  ++stats_.local_responses;
+  Message resp = make_response(req, status);
+  if (status > 100 && resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
+  resp.add_header("Server", config_.server_name);
+  for (auto& h : extra) resp.headers.push_back(std::move(h));
+  std::vector<Action> out;
+  txn_.send_response(txn, std::move(resp), now, out);
+  run(out, now);
+}
+
+void Proxy::route_request(TransactionId txn, Message req, const Flow& from, TimePoint now) {
+  std::string loop = loop_hash(req);
+  // RFC 3261 §16.4: a strict router before us put our URI in the
+  // Request-URI; the real one is the last Route.
+  if (routing_.is_self(req.request_uri) && !req.routes.empty()) {
+    req.request_uri = req.routes.back().uri;
+    req.routes.pop_back();
+  }
+  // Our own Record-Route entries (two when we bridged transports, RFC 5658).
+  while (!req.routes.empty() && routing_.is_self(req.routes.front().uri)) {
+    req.routes.erase(req.routes.begin());
+  }
+  if (!req.routes.empty()) {
+    auto hop = routing_.next_hop(req.routes.front().uri);
+    if (!hop) return respond(txn, req, 404, now);
+    Endpoint e;
+    e.uri = req.request_uri;
+    e.next_hop = *hop;
+    return fork(txn, std::move(req), from, {std::move(e)}, std::move(loop), now);
+  }
+  if (!routing_.is_local_domain(req.request_uri)) {
+    // Not ours: relay only for our own users (or trusted peers), never openly.
+    if (!authorize_sender(txn, req, from, now)) return;
+    auto hop = routing_.next_hop(req.request_uri);
+    if (!hop) return respond(txn, req, 404, now);
+    Endpoint e;
+    e.uri = req.request_uri;
+    e.next_hop = *hop;
+    return fork(txn, std::move(req), from, {std::move(e)}, std::move(loop), now);
+  }
+  if (req.method == Method::Register) return on_register(txn, req, from, now);
+  if (req.request_uri.user.empty()) {
+    if (req.method == Method::Options) return on_local_options(txn, req, now);
+    return respond(txn, req, 404, now);
+  }
+  if (!authorize_sender(txn, req, from, now)) return;
+  Location loc = deps_.locator.locate(req.request_uri);
+  switch (loc.status) {
+    case Location::Status::Found:
+      return fork(txn, std::move(req), from, std::move(loc.endpoints), std::move(loop), now);
+    case Location::Status::UnknownUser:
+      return respond(txn, req, 404, now);
+    case Location::Status::Unavailable:
+      return respond(txn, req, 480, now);
+    case Location::Status::NotLocal:
+      break;
+  }
+  return respond(txn, req, 404, now);
+}
+
+bool Proxy::authorize_sender(TransactionId txn, const Message& req, const Flow& from,
+                             TimePoint now) {
+  if (!needs_sender_check(req.method) || !req.to.tag().empty()) return true;
+  if (config_.is_trusted && config_.is_trusted(from.host)) return true;
+  std::vector<std::string> accounts;
+  if (routing_.is_local_domain(req.from.uri)) {
+    accounts = deps_.identities.accounts_for_sender(req.from.uri.user_unescaped());
+  }
+  // A request from the very address a device of this user registered from
+  // needs no second proof.
+  for (const auto& acc : accounts) {
+    if (deps_.registrar.is_registered_source(acc, from.transport, from.host, from.port)) {
+      return true;
+    }
+  }
+  auto result = deps_.authenticator.verify(req, auth::ChallengeKind::Proxy, from.host, now,
+                                           deps_.credentials);
+  if (result.ok()) {
+    for (const auto& acc : accounts) {
+      if (acc == result.username) return true;
+    }
+    log_->warn("event=identity-mismatch account={} from_user={}", result.username,
+               req.from.uri.user);
+    respond(txn, req, 403, now);
+    return false;
+  }
+  if (result.outcome != auth::AuthOutcome::Missing) {
+    ++stats_.auth_failures;
+    log_->info("event=auth-failed method={} user={} reason={}", req.method_text, result.username,
+               result.reason);
+  }
+  challenge(txn, req, from, auth::ChallengeKind::Proxy,
+            result.outcome == auth::AuthOutcome::Stale, now);
+  return false;
+}
+
+void Proxy::challenge(TransactionId txn, const Message& req, const Flow& from,
+                      auth::ChallengeKind kind, bool stale, TimePoint now) {
+  ++stats_.challenges;
+  auto c = deps_.authenticator.challenge(kind, from.host, now, stale);
+  std::vector<Header> headers;
+  for (auto& v : c.values) headers.push_back(Header{std::string(c.header_name), std::move(v)});
+  respond(txn, req, c.status, now, std::move(headers));
+}
+
+}  // namespace parley::sip
