@@ -259,6 +259,13 @@ TEST(Parser, MalformedHeaders) {
   std::string s = kRegister;
   s.replace(s.find("\"Alice\""), 7, "\"Alice");
   EXPECT_EQ(parse_status(s), 400);
+  // A CR inside a quoted string could not be written back (RFC 3261 §25.1).
+  std::string cr = kRegister;
+  cr.replace(cr.find("\"Alice\""), 7, "\"Al\rice\"");
+  EXPECT_EQ(parse_status(cr), 400);
+  cr = kRegister;
+  cr.replace(cr.find("\"Alice\""), 7, "\"Al\\\rice\"");
+  EXPECT_EQ(parse_status(cr), 400);
 }
 
 TEST(Parser, WildcardContact) {
