@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # interop_baresip_message[_tcp]: two baresip users, alice and bob, exchange a
 # pager-mode MESSAGE (RFC 3428) both ways through the server.
-# usage: test_baresip_message.sh PARLEY_BIN [udp|tcp]
+# usage: test_baresip_message.sh PARLEY_BIN [udp|tcp|tls]
+# (tls: the server gets a throw-away self-signed certificate and the clients
+# use its TLS listener as outbound proxy; baresip 1.0.0 does not verify it)
 PARLEY_BIN=${1:-${PARLEY_BIN:-}}
 TRANSPORT=${2:-udp}
 . "$(dirname "$0")/lib/harness.sh"
@@ -11,10 +13,12 @@ name=interop_baresip_message
 [ "$TRANSPORT" = udp ] || name=${name}_$TRANSPORT
 it_begin "$name"
 
+[ "$TRANSPORT" = tls ] && IT_WITH_TLS=1
 it_server_config
 it_user_with_sip alice
 it_user_with_sip bob
 it_server_start
+[ "$TRANSPORT" = tls ] && IT_PROXY=127.0.0.1:$IT_TLS_PORT
 
 export BS_TRANSPORT=$TRANSPORT
 BS_CONTACT=sip:bob@$IT_DOMAIN bs_start alice alice "$(it_password alice)"

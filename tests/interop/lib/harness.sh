@@ -195,14 +195,23 @@ it_server_config() {
 	IT_HTTP_PORT=$(echo "$ports" | sed -n 3p)
 	IT_PROXY=127.0.0.1:$IT_SIP_PORT
 	mkdir -p "$IT_WORK/data"
-	local tls=""
-	[ "${IT_WITH_TLS:-0}" = 1 ] && tls=", \"tls:127.0.0.1:$IT_TLS_PORT\""
+	local tls="" tls_keys=""
+	if [ "${IT_WITH_TLS:-0}" = 1 ]; then
+		# a throw-away self-signed certificate (baresip 1.0.0 does not verify it)
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$IT_DOMAIN" \
+			-keyout "$IT_WORK/tls.key" -out "$IT_WORK/tls.crt" >"$IT_WORK/openssl.log" 2>&1 ||
+			it_fail "openssl could not make a test certificate"
+		tls=", \"tls:127.0.0.1:$IT_TLS_PORT\""
+		tls_keys="tls_certificate = \"$IT_WORK/tls.crt\"
+tls_private_key = \"$IT_WORK/tls.key\""
+	fi
 	cat >"$IT_WORK/parley.toml" <<EOF
 # written by tests/interop/lib/harness.sh for $IT_NAME
 [sip]
 domain = "$IT_DOMAIN"
 listen = ["udp:127.0.0.1:$IT_SIP_PORT", "tcp:127.0.0.1:$IT_SIP_PORT"$tls]
 trusted = []
+$tls_keys
 
 [http]
 listen = "127.0.0.1:$IT_HTTP_PORT"
@@ -244,7 +253,11 @@ it_server_start() {
 			IT_SERVER_PID=$!
 			if ! it_wait "$IT_SERVER_LOG" 'event=ready' 15 0 "$IT_SERVER_PID" >/dev/null; then
 				local why="not ready within 15 s"
-				kill -0 "$IT_SERVER_PID" 2>/dev/null || why="exited during start-up"
+				if ! kill -0 "$IT_SERVER_PID" 2>/dev/null; then
+					wait "$IT_SERVER_PID" 2>/dev/null
+					why="exited $? during start-up"
+					IT_SERVER_PID=""
+				fi
 				it_log "server log tail:"; tail -15 "$IT_SERVER_LOG" >&2
 				it_fail "parley serve $why (log: $IT_SERVER_LOG)"
 			fi
