@@ -41,6 +41,11 @@ class Store {
 
   // The schema version the database is at after migrations.
   virtual int schema_version() = 0;
+
+  // A number that changes whenever another connection (the command line,
+  // another process) commits to the database; polled by the server to
+  // refresh its in-memory directory (SQLite: PRAGMA data_version).
+  virtual std::int64_t data_version() = 0;
 };
 
 }  // namespace parley::store

@@ -113,6 +113,7 @@ store::StoreStatus store_rows(store::Store& store, const std::vector<Row>& rows,
     return fail(store::StoreError{e.code, "line " + std::to_string(r.line) + ": " + e.message});
   };
   std::unordered_map<std::string, UserId> ids;
+  ids.reserve(rows.size());
   for (const auto& r : rows) {
     UserId owner;
     if (r.first_of_user) {

@@ -161,17 +161,29 @@ StoreError Database::error(int rc, std::string_view what) const {
   return e;
 }
 
+int Database::run(std::string_view sql) {
+  auto st = prepare(sql);
+  const int rc = st.step();
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 StoreStatus Database::transaction(const std::function<StoreStatus()>& body) {
   // The outermost level takes the write lock at once (IMMEDIATE) so two
-  // processes never deadlock upgrading read locks; inner levels are savepoints.
+  // processes never deadlock upgrading read locks; inner levels are
+  // savepoints. All are cached statements: bulk imports nest one per row.
   const bool outer = savepoint_depth_ == 0 && sqlite3_get_autocommit(db_) != 0;
   const std::string name = "parley_sp" + std::to_string(savepoint_depth_);
-  const int rc = exec(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT " + name);
+  const int rc = run(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT " + name);
   if (rc != SQLITE_OK) return fail(error(rc, "begin transaction"));
   ++savepoint_depth_;
   auto undo = [&] {
     --savepoint_depth_;
-    exec(outer ? "ROLLBACK" : "ROLLBACK TO " + name + "; RELEASE " + name);
+    if (outer) {
+      run("ROLLBACK");
+    } else {
+      run("ROLLBACK TO " + name);
+      run("RELEASE " + name);
+    }
   };
   std::optional<StoreStatus> result;
   try {
@@ -184,7 +196,7 @@ StoreStatus Database::transaction(const std::function<StoreStatus()>& body) {
     undo();
     return *result;
   }
-  const int end = exec(outer ? "COMMIT" : "RELEASE " + name);
+  const int end = run(outer ? "COMMIT" : "RELEASE " + name);
   if (end != SQLITE_OK) {
     StoreError e = error(end, "commit");
     undo();

@@ -62,6 +62,8 @@ class Database {
   Statement prepare(std::string_view sql);
   // Runs one or more statements without results; returns SQLite's code.
   int exec(std::string_view sql);
+  // Runs one statement through the cache; SQLITE_OK or the error code.
+  int run(std::string_view sql);
   // Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid.
   std::int64_t changes() const;
   std::int64_t last_insert_id() const;

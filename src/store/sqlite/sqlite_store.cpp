@@ -29,6 +29,11 @@ class SqliteStore final : public Store {
   RegistrationRepository& registrations() override { return registrations_; }
   int schema_version() override { return version_; }
 
+  std::int64_t data_version() override {
+    auto st = db_.prepare("PRAGMA data_version");
+    return st.step() == SQLITE_ROW ? st.int64(0) : -1;
+  }
+
   StoreStatus transaction(const std::function<StoreStatus()>& body) override {
     return db_.transaction(body);
   }

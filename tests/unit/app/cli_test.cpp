@@ -1,0 +1,249 @@
+#include "app/lib/cli.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/lib/config.hpp"
+#include "app/lib/demo.hpp"
+#include "sip/auth/digest_hash.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace parley::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() {
+    std::string tmpl = (fs::temp_directory_path() / "parley-cli-XXXXXX").string();
+    root_ = mkdtemp(tmpl.data());
+    data_ = root_ / "data";
+  }
+  ~CliTest() override { fs::remove_all(root_); }
+
+  // Runs `parley --data DATA args...`; keeps stdout/stderr of the last run.
+  int run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", data_.string()});
+    std::ostringstream out, err;
+    const int rc = run_cli(args, out, err);
+    out_ = out.str();
+    err_ = err.str();
+    return rc;
+  }
+
+  std::unique_ptr<store::Store> open_store() {
+    return store::sqlite::open_sqlite_store(data_ / "parley.db");
+  }
+
+  fs::path write_file(const std::string& name, const std::string& text) {
+    const fs::path p = root_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  fs::path root_;
+  fs::path data_;
+  std::string out_;
+  std::string err_;
+};
+
+TEST_F(CliTest, UserAddListPasswdRemove) {
+  ASSERT_EQ(run({"user", "add", "Alice", "--password", "pw1", "--display-name", "Alice L"}), 0)
+      << err_;
+  EXPECT_TRUE(fs::exists(data_ / "parley.db"));
+  ASSERT_EQ(run({"user", "add", "bob", "--password", "pw2"}), 0);
+  ASSERT_EQ(run({"user", "list"}), 0);
+  EXPECT_EQ(out_, "alice\tAlice L\nbob\t\n");
+  EXPECT_EQ(run({"user", "add", "ALICE", "--password", "x"}), 1);
+  EXPECT_EQ(err_, "parley: error: user \"alice\" already exists\n");
+
+  ASSERT_EQ(run({"user", "passwd", "alice", "--password", "pw3"}), 0);
+  {
+    auto s = open_store();
+    EXPECT_TRUE(*s->users().verify_web_password("alice", "pw3"));
+    EXPECT_FALSE(*s->users().verify_web_password("alice", "pw1"));
+  }
+  EXPECT_EQ(run({"user", "passwd", "nobody", "--password", "x"}), 1);
+  EXPECT_EQ(err_, "parley: error: no user \"nobody\"\n");
+
+  ASSERT_EQ(run({"user", "remove", "bob"}), 0);
+  EXPECT_EQ(run({"user", "remove", "bob"}), 1);
+  ASSERT_EQ(run({"user", "list"}), 0);
+  EXPECT_EQ(out_, "alice\tAlice L\n");
+}
+
+TEST_F(CliTest, GlobalOptionsAfterTheSubcommand) {
+  std::ostringstream out, err;
+  ASSERT_EQ(run_cli({"user", "add", "carol", "--password", "p", "--data", data_.string()}, out, err),
+            0)
+      << err.str();
+  EXPECT_TRUE(fs::exists(data_ / "parley.db"));
+}
+
+TEST_F(CliTest, BadNamesSayTheRule) {
+  EXPECT_EQ(run({"user", "add", "-bad", "--password", "x"}), 2);  // looks like an option
+  EXPECT_EQ(run({"user", "add", "a/b", "--password", "x"}), 1);
+  EXPECT_NE(err_.find("[a-z0-9][a-z0-9._-]{0,63}"), std::string::npos) << err_;
+  EXPECT_EQ(run({"user", "add", std::string(65, 'a'), "--password", "x"}), 1);
+  EXPECT_EQ(run({"user", "add", "ok", "--password", ""}), 1);
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(run({}), 2);
+  EXPECT_EQ(run({"user"}), 2);
+  EXPECT_EQ(run({"user", "add", "alice"}), 2);  // --password missing
+  EXPECT_EQ(run({"frobnicate"}), 2);
+  EXPECT_EQ(run({"identity", "add", "alice", "fax", "123"}), 2);
+  EXPECT_EQ(run({"identity", "add", "alice", "sip", "alice"}), 2);  // --password missing
+  EXPECT_EQ(run({"identity", "add", "alice", "tel", "+123456", "--password", "x"}), 2);
+  std::ostringstream out, err;
+  EXPECT_EQ(run_cli({"--help"}, out, err), 0);
+  EXPECT_NE(out.str().find("user"), std::string::npos);
+}
+
+TEST_F(CliTest, Identities) {
+  ASSERT_EQ(run({"user", "add", "alice", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"user", "add", "bob", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"identity", "add", "alice", "sip", "alice", "--password", "s1"}), 0) << err_;
+  ASSERT_EQ(run({"identity", "add", "alice", "sip", "Alice2", "--password", "s2"}), 0);
+  ASSERT_EQ(run({"identity", "add", "alice", "tel", "+15551234567"}), 0);
+  EXPECT_EQ(run({"identity", "add", "bob", "tel", "+15551234567"}), 1);
+  EXPECT_EQ(run({"identity", "add", "bob", "tel", "5551234"}), 1);
+  EXPECT_NE(err_.find("E.164"), std::string::npos);
+  EXPECT_EQ(run({"identity", "add", "bob", "sip", "alice", "--password", "x"}), 1);
+  EXPECT_EQ(run({"identity", "add", "nobody", "sip", "zed", "--password", "x"}), 1);
+  EXPECT_EQ(err_, "parley: error: no user \"nobody\"\n");
+  ASSERT_EQ(run({"identity", "list", "alice"}), 0);
+  EXPECT_EQ(out_, "sip\talice\nsip\talice2\ntel\t+15551234567\n");
+  {
+    // HA1 uses the SIP domain (default "localhost") as realm.
+    auto s = open_store();
+    auto a = s->accounts().find("alice2");
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->account.realm, "localhost");
+    EXPECT_EQ(a->account.ha1_md5,
+              sip::auth::compute_ha1(sip::auth::Algorithm::Md5, "alice2", "localhost", "s2"));
+    EXPECT_EQ(a->account.ha1_sha256,
+              sip::auth::compute_ha1(sip::auth::Algorithm::Sha256, "alice2", "localhost", "s2"));
+  }
+  EXPECT_EQ(run({"identity", "remove", "bob", "sip", "alice2"}), 1);  // not bob's
+  ASSERT_EQ(run({"identity", "remove", "alice", "sip", "alice2"}), 0);
+  ASSERT_EQ(run({"identity", "remove", "alice", "tel", "+15551234567"}), 0);
+  ASSERT_EQ(run({"identity", "list", "alice"}), 0);
+  EXPECT_EQ(out_, "sip\talice\n");
+}
+
+TEST_F(CliTest, RealmFollowsConfiguredDomain) {
+  const fs::path cfg = write_file("p.toml", "[sip]\ndomain = \"example.org\"\n");
+  ASSERT_EQ(run({"--config", cfg.string(), "user", "add", "alice", "--password", "p"}), 0);
+  ASSERT_EQ(run({"--config", cfg.string(), "identity", "add", "alice", "sip", "desk", "--password",
+                 "s"}),
+            0);
+  EXPECT_EQ(open_store()->accounts().find("desk")->account.realm, "example.org");
+}
+
+TEST_F(CliTest, BadConfigIsARuntimeError) {
+  const fs::path cfg = write_file("bad.toml", "[sip]\nlisten = [\"foo:1.2.3.4:5\"]\n");
+  EXPECT_EQ(run({"--config", cfg.string(), "user", "list"}), 1);
+  EXPECT_EQ(err_, "parley: error: config: sip.listen[0]: unknown transport \"foo\" (udp, tcp, tls, ws, wss)\n");
+}
+
+TEST_F(CliTest, CorruptDatabaseIsARuntimeError) {
+  fs::create_directories(data_);
+  std::ofstream(data_ / "parley.db") << std::string(4096, 'z');
+  EXPECT_EQ(run({"user", "list"}), 1);
+  EXPECT_NE(err_.find("parley.db"), std::string::npos) << err_;
+}
+
+TEST_F(CliTest, ConfigDefaultPrintsParsableToml) {
+  ASSERT_EQ(run({"config", "default"}), 0);
+  EXPECT_EQ(parse_config(out_), Config{});
+  EXPECT_FALSE(fs::exists(data_));  // printing the defaults touches no data
+}
+
+TEST_F(CliTest, ImportThousandUsers) {
+  std::string csv = "name,web_password,sip_username,sip_password\n";
+  for (int i = 0; i < 1000; ++i) {
+    const std::string n = "user" + std::to_string(i);
+    csv += n + ",," + n + ",secret" + std::to_string(i) + "\r\n";
+  }
+  csv += "user7,,user7-desk,\"pw,with \"\"comma\"\"\"\n";  // second account of user7
+  csv += "loner,,,\n";                                      // no web login, no SIP account
+  ASSERT_EQ(run({"user", "import", write_file("u.csv", csv).string()}), 0) << err_;
+  EXPECT_EQ(out_.rfind("imported 1001 users and 1001 SIP accounts in ", 0), 0u) << out_;
+  auto s = open_store();
+  auto dir = s->load_directory();
+  ASSERT_TRUE(dir.ok());
+  EXPECT_EQ(dir->users.size(), 1001u);
+  EXPECT_EQ(dir->accounts.size(), 1001u);
+  auto desk = s->accounts().find("user7-desk");
+  ASSERT_TRUE(desk.ok());
+  EXPECT_EQ(desk->user_name, "user7");
+  EXPECT_EQ(desk->account.ha1_md5, sip::auth::compute_ha1(sip::auth::Algorithm::Md5, "user7-desk",
+                                                          "localhost", "pw,with \"comma\""));
+}
+
+TEST_F(CliTest, ImportWithWebPasswords) {
+  const std::string csv = "dora,dora-pw,dora,dora-sip\neve,eve-pw,,\n";
+  ASSERT_EQ(run({"user", "import", write_file("u.csv", csv).string()}), 0) << err_;
+  auto s = open_store();
+  EXPECT_TRUE(*s->users().verify_web_password("dora", "dora-pw"));
+  EXPECT_TRUE(*s->users().verify_web_password("eve", "eve-pw"));
+  EXPECT_FALSE(*s->users().verify_web_password("eve", "dora-pw"));
+}
+
+TEST_F(CliTest, ImportFailureNamesLineAndImportsNothing) {
+  ASSERT_EQ(run({"user", "add", "taken", "--password", "p"}), 0);
+  struct Case {
+    std::string csv;
+    std::string error_part;
+  };
+  const std::vector<Case> cases{
+      {"a1,,a1,p\na2,,a2,p\nBad Name,,,\n", "line 3: user name \"bad name\""},
+      {"a1,,a1,p\na2,,a2\n", "line 2: sip_username and sip_password go together"},
+      {"a1,,x1,p\na2,,x1,p\n", "line 2: SIP username \"x1\" already exists"},
+      {"a1,,a1,p\ntaken,,,\n", "line 2: user \"taken\" already exists"},
+      {"a1,,a1,p\na2,,taken,p\n", "line 2: SIP username \"taken\" is the name of another user"},
+      {"a1,,a1,p\na1,pw,a1b,p\n", "line 2: web password for \"a1\" already given on line 1"},
+      {"a1,,a1,p\na2,\"x,,\n", "line 2: unbalanced quote"},
+      {"a1,,a1,p,extra\n", "line 1: expected"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(run({"user", "import", write_file("bad.csv", c.csv).string()}), 1) << c.csv;
+    EXPECT_NE(err_.find(c.error_part), std::string::npos) << "stderr: " << err_;
+    EXPECT_NE(err_.find("nothing imported"), std::string::npos) << err_;
+    ASSERT_EQ(run({"user", "list"}), 0);
+    EXPECT_EQ(out_, "taken\t\n") << "after: " << c.csv;
+  }
+  EXPECT_EQ(run({"user", "import", (root_ / "missing.csv").string()}), 1);
+}
+
+TEST_F(CliTest, DemoCommunityIsIdempotent) {
+  auto s = store::sqlite::open_sqlite_store(root_ / "demo.db");
+  Config config;
+  const std::string text = ensure_demo_community(*s, config);
+  EXPECT_NE(text.find("http://127.0.0.1:8080/"), std::string::npos) << text;
+  EXPECT_NE(text.find("alice2"), std::string::npos) << text;
+  EXPECT_NE(text.find("127.0.0.1:5060 (udp)"), std::string::npos) << text;
+  config.sip.domain = "demo.example";
+  EXPECT_NE(ensure_demo_community(*s, config).find("sip:bob@demo.example"), std::string::npos);
+  auto dir = s->load_directory();
+  ASSERT_TRUE(dir.ok());
+  EXPECT_EQ(dir->users.size(), 3u);
+  EXPECT_EQ(dir->accounts.size(), 4u);
+  EXPECT_TRUE(*s->users().verify_web_password("alice", "alice-pw"));
+  auto bob = s->accounts().find("bob");
+  ASSERT_TRUE(bob.ok());
+  EXPECT_EQ(bob->account.realm, "demo.example");  // refreshed for the new domain
+  EXPECT_EQ(bob->account.ha1_md5,
+            sip::auth::compute_ha1(sip::auth::Algorithm::Md5, "bob", "demo.example", "bob-sip"));
+  EXPECT_EQ(s->accounts().find("alice2")->user_name, "alice");
+}
+
+}  // namespace
+}  // namespace parley::app
