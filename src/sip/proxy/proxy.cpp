@@ -266,7 +266,8 @@ bool Proxy::authorize_sender(TransactionId txn, const Message& req, const Flow& 
 void Proxy::challenge(TransactionId txn, const Message& req, const Flow& from,
                       auth::ChallengeKind kind, bool stale, TimePoint now) {
   ++stats_.challenges;
-  auto c = deps_.authenticator.challenge(kind, from.host, now, stale);
+  auto c = deps_.authenticator.challenge(kind, from.host, now, stale,
+                                        req.header("User-Agent").value_or(""));
   std::vector<Header> headers;
   for (auto& v : c.values) headers.push_back(Header{std::string(c.header_name), std::move(v)});
   respond(txn, req, c.status, now, std::move(headers));

@@ -10,9 +10,10 @@ namespace parley::sip {
 namespace {
 
 constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, REGISTER";
-// Extensions the registrar understands (RFC 3327 Path, RFC 5626 outbound).
+// Extensions the registrar understands: RFC 3327 Path. (RFC 5626 outbound
+// would oblige us to answer STUN keep-alives on the SIP port.)
 bool supported_option(std::string_view option) {
-  return iequals(option, "path") || iequals(option, "outbound");
+  return iequals(option, "path");
 }
 
 }  // namespace
@@ -53,6 +54,9 @@ void Proxy::on_register(TransactionId txn, const Message& req, const Flow& from,
   Message resp = make_response(req, 200);
   if (resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
   resp.contacts = std::move(outcome.contacts);
+  // RFC 3327 §5.3: the registrar echoes the Path it stored.
+  for (auto path : req.header_values("Path")) resp.add_header("Path", path);
+  if (outcome.outbound) resp.add_header("Require", "outbound");
   resp.add_header("Server", config_.server_name);
   std::vector<Action> out;
   txn_.send_response(txn, std::move(resp), now, out);
@@ -62,7 +66,7 @@ void Proxy::on_register(TransactionId txn, const Message& req, const Flow& from,
 void Proxy::on_local_options(TransactionId txn, const Message& req, TimePoint now) {
   respond(txn, req, 200, now,
           {Header{"Allow", std::string(kAllow)}, Header{"Accept", "application/sdp, text/plain"},
-           Header{"Supported", "path, outbound"}});
+           Header{"Supported", "path"}});
 }
 
 }  // namespace parley::sip

@@ -1,0 +1,251 @@
+#include "gateway/sip_service.hpp"
+
+#include <variant>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "gateway/endpoint_locator.hpp"
+#include "gateway/registration_codec.hpp"
+#include "gateway/user_directory.hpp"
+#include "sip/proxy/proxy.hpp"
+#include "sip/transport/transport_layer.hpp"
+
+namespace parley::gateway {
+
+namespace asio = boost::asio;
+using sip::transport::Protocol;
+
+namespace {
+
+// Registration writes are batched: one store transaction per batch keeps
+// thousands of REGISTERs a second from becoming thousands of commits.
+constexpr std::size_t kFlushBatch = 2000;
+constexpr auto kHousekeeping = std::chrono::milliseconds(200);
+constexpr auto kDirectoryPoll = std::chrono::milliseconds(500);
+
+struct RemoveRegistration {
+  store::AccountId account;
+  std::string contact;
+};
+using RegistrationWrite = std::variant<store::Registration, RemoveRegistration>;
+
+sip::Flow flow_of(const sip::transport::Source& s) {
+  sip::Flow f;
+  f.id = s.flow;
+  f.reliable = s.reliable;
+  f.host = s.remote_ip;
+  f.port = s.remote_port;
+  f.transport = std::string(sip::transport::to_string(s.protocol));
+  return f;
+}
+
+sip::transport::TransportConfig transport_config(const SipServiceConfig& c) {
+  sip::transport::TransportConfig t;
+  t.listen = c.listen;
+  t.max_connections = c.max_connections;
+  t.idle_timeout = std::chrono::seconds(c.idle_timeout);
+  t.tls_certificate = c.tls_certificate;
+  t.tls_private_key = c.tls_private_key;
+  t.limits.max_message_size = c.max_message_size;
+  return t;
+}
+
+sip::registrar::RegistrarConfig registrar_config(const SipServiceConfig& c) {
+  sip::registrar::RegistrarConfig r;
+  r.default_expires = Seconds(c.default_expires);
+  r.min_expires = Seconds(c.min_expires);
+  r.max_expires = Seconds(c.max_expires);
+  return r;
+}
+
+sip::auth::DigestConfig digest_config(const SipServiceConfig& c) {
+  sip::auth::DigestConfig d;
+  d.realm = c.domain;
+  return d;
+}
+
+}  // namespace
+
+struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
+  Impl(asio::io_context& core, SipServiceConfig c, StoreWorker& s)
+      : io(core),
+        config(std::move(c)),
+        store(s),
+        registrar(registrar_config(config)),
+        authenticator(digest_config(config)),
+        locator(directory, registrar),
+        transport(core, transport_config(config)),
+        proxy_timer(core),
+        housekeeping(core) {}
+
+  void send(const sip::Message& message, const sip::Flow& flow) override {
+    sip::transport::Target t;
+    t.protocol = sip::transport::protocol_from_string(flow.transport).value_or(Protocol::Udp);
+    t.ip = flow.host;
+    t.port = flow.port;
+    t.flow = flow.id;
+    auto sent = transport.send(message, t);
+    if (!sent) log->debug("event=send-failed to={}:{} error=\"{}\"", flow.host, flow.port, sent.error());
+  }
+
+  void on_binding_changes(const std::vector<sip::registrar::BindingChange>& changes) override {
+    for (const auto& c : changes) pending.push_back(c);
+    if (pending.size() >= kFlushBatch) flush();
+  }
+
+  void flush() {
+    if (pending.empty()) return;
+    TimePoint now = SteadyClock::now();
+    std::int64_t wall = unix_now();
+    std::vector<RegistrationWrite> writes;
+    writes.reserve(pending.size());
+    for (const auto& c : pending) {
+      if (c.kind == sip::registrar::BindingChange::Kind::Removed) {
+        if (const AccountEntry* a = directory.account(c.binding.aor)) {
+          writes.emplace_back(RemoveRegistration{a->id, c.binding.uri.to_string()});
+        }
+      } else if (auto r = to_registration(c.binding, directory, now, wall)) {
+        writes.emplace_back(std::move(*r));
+      }
+    }
+    pending.clear();
+    store.post([writes = std::move(writes), log = log](store::Store& s) {
+      auto status = s.transaction([&]() -> store::StoreStatus {
+        for (const auto& w : writes) {
+          auto st = std::holds_alternative<store::Registration>(w)
+                        ? s.registrations().save(std::get<store::Registration>(w))
+                        : s.registrations().remove(std::get<RemoveRegistration>(w).account,
+                                                   std::get<RemoveRegistration>(w).contact);
+          // An account deleted meanwhile is not a reason to lose the batch.
+          if (!st && st.error().code != store::StoreErrorCode::NotFound) return st;
+        }
+        return Ok{};
+      });
+      if (!status) log->error("event=registration-write-failed error=\"{}\"", status.error().message);
+    });
+  }
+
+  void on_message(sip::Message&& message, const sip::transport::Source& source) {
+    proxy->on_message(std::move(message), flow_of(source), SteadyClock::now());
+    rearm();
+  }
+
+  void on_flow_closed(sip::transport::FlowId flow) {
+    auto removed = registrar.remove_flow(flow);
+    for (auto& b : removed) {
+      pending.push_back({sip::registrar::BindingChange::Kind::Removed, std::move(b)});
+    }
+  }
+
+  // One Asio timer follows the earliest deadline of the proxy; re-armed only
+  // when a new deadline comes before the armed one.
+  void rearm() {
+    auto d = proxy->next_deadline();
+    if (!d || *d >= armed) return;
+    armed = *d;
+    proxy_timer.expires_at(*d);
+    proxy_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      armed = TimePoint::max();
+      proxy->on_timer(SteadyClock::now());
+      rearm();
+    });
+  }
+
+  void arm_housekeeping() {
+    housekeeping.expires_after(kHousekeeping);
+    housekeeping.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      for (auto& b : registrar.expire(SteadyClock::now())) {
+        log->debug("event=binding-expired aor={} contact={}", b.aor, b.uri.to_string());
+        pending.push_back({sip::registrar::BindingChange::Kind::Removed, std::move(b)});
+      }
+      flush();
+      arm_housekeeping();
+    });
+  }
+
+  asio::io_context& io;
+  SipServiceConfig config;
+  StoreWorker& store;
+  UserDirectory directory;
+  sip::registrar::Registrar registrar;
+  sip::auth::DigestAuthenticator authenticator;
+  EndpointLocator locator;
+  sip::transport::TransportLayer transport;
+  std::unique_ptr<sip::Proxy> proxy;
+  asio::steady_timer proxy_timer;
+  TimePoint armed = TimePoint::max();
+  asio::steady_timer housekeeping;
+  std::vector<sip::registrar::BindingChange> pending;
+  std::shared_ptr<spdlog::logger> log = log::get("gateway");
+};
+
+SipService::SipService(asio::io_context& core, SipServiceConfig config, StoreWorker& store)
+    : impl_(std::make_unique<Impl>(core, std::move(config), store)) {}
+
+SipService::~SipService() = default;
+
+Status<std::string> SipService::start(const store::Directory& directory,
+                                      const std::vector<store::Registration>& registrations) {
+  Impl& s = *impl_;
+  s.directory.replace(directory);
+  TimePoint now = SteadyClock::now();
+  std::int64_t wall = unix_now();
+  std::size_t restored = 0;
+  for (const auto& r : registrations) {
+    auto b = to_binding(r, s.directory, now, wall);
+    if (b && s.registrar.restore(std::move(*b), now)) ++restored;
+  }
+  s.store.post([wall](store::Store& st) { (void)st.registrations().delete_expired(wall); });
+  s.log->info("event=registrations-restored count={} stored={}", restored, registrations.size());
+
+  s.transport.set_callbacks(sip::transport::TransportCallbacks{
+      [&s](sip::Message&& m, const sip::transport::Source& src) { s.on_message(std::move(m), src); },
+      [&s](sip::transport::FlowId flow) { s.on_flow_closed(flow); },
+      [&s](const sip::transport::SendFailure& f) {
+        s.log->debug("event=flow-send-failed flow={} reason=\"{}\"", f.flow, f.reason);
+      }});
+  auto started = s.transport.start();
+  if (!started) return started;
+
+  sip::ProxyConfig pc;
+  pc.domain = s.config.domain;
+  pc.is_trusted = s.config.is_trusted;
+  for (const auto& l : s.transport.listeners()) {
+    std::string host = l.ip.find(':') != std::string::npos ? "[" + l.ip + "]" : l.ip;
+    pc.addresses.push_back({std::string(sip::transport::to_string(l.protocol)), host, l.port});
+  }
+  s.proxy = std::make_unique<sip::Proxy>(
+      std::move(pc), sip::TransactionConfig{},
+      sip::ProxyDeps{s.registrar, s.authenticator, s.directory, s.locator, s.directory, s, s});
+  s.arm_housekeeping();
+  s.store.watch_directory(kDirectoryPoll, [&s](store::Directory d) {
+    asio::post(s.io, [&s, d = std::move(d)] { s.directory.replace(d); });
+  });
+  return Ok{};
+}
+
+void SipService::stop() {
+  Impl& s = *impl_;
+  s.proxy_timer.cancel();
+  s.housekeeping.cancel();
+  s.transport.close();
+  s.flush();
+}
+
+std::vector<std::string> SipService::listening() const {
+  std::vector<std::string> out;
+  for (const auto& l : impl_->transport.listeners()) {
+    std::string t(sip::transport::to_string(l.protocol));
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.push_back(t + ":" + l.ip + ":" + std::to_string(l.port));
+  }
+  return out;
+}
+
+}  // namespace parley::gateway

@@ -1,0 +1,59 @@
+// Everything SIP that runs on the core thread, wired together: transports,
+// the proxy with its registrar and authenticator, the user directory and the
+// endpoint locator, the timers that drive them, and write-behind persistence
+// of registrations through the store thread. Owned by serve(). Thread: core
+// (constructed on main before the core loop runs).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "gateway/store_worker.hpp"
+#include "sip/transport/transport_types.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace parley::gateway {
+
+struct SipServiceConfig {
+  std::string domain = "localhost";
+  std::vector<sip::transport::ListenSpec> listen;
+  std::function<bool(std::string_view ip)> is_trusted;
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::uint32_t min_expires = 60;
+  std::uint32_t max_expires = 3600;
+  std::uint32_t default_expires = 3600;
+  std::size_t max_connections = 10000;
+  std::uint32_t idle_timeout = 600;
+  std::size_t max_message_size = 65535;
+};
+
+class SipService {
+ public:
+  SipService(boost::asio::io_context& core, SipServiceConfig config, StoreWorker& store);
+  ~SipService();
+  SipService(const SipService&) = delete;
+  SipService& operator=(const SipService&) = delete;
+
+  // Loads the directory and the persisted registrations (on the calling
+  // thread, before the core loop runs), then binds every listener.
+  Status<std::string> start(const store::Directory& directory,
+                            const std::vector<store::Registration>& registrations);
+  // Closes listeners and connections and flushes pending registration writes
+  // to the store thread. Call on the core thread.
+  void stop();
+  // The bound listeners, as "udp:127.0.0.1:5060" strings, for the ready log.
+  std::vector<std::string> listening() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::gateway
