@@ -54,7 +54,9 @@ read -r ok failed < <(awk -F';' '
 	END { print (ok == "" ? "?" : ok), (failed == "" ? "?" : failed) }' "$IT_WORK/stats.csv" 2>/dev/null)
 it_log "sipp exit $rc, successful $ok, failed $failed"
 if [ "$rc" != 0 ] || [ "$ok" != "$COUNT" ] || [ "$failed" != 0 ]; then
-	why=$(grep -a -m3 -iE 'unexpected|timeout|abort|error' "$IT_WORK/errors.log" 2>/dev/null | tr '\n' ' ')
+	# errors.log: a banner line, then "date time epoch: what happened"
+	why=$(grep -a -v 'following events occurred' "$IT_WORK/errors.log" 2>/dev/null | head -3 |
+		sed -E 's/^[0-9-]+\s+[0-9:.]+\s+[0-9.]+: //; s/\s{2,}.*$//' | tr '\n' ' ')
 	[ -n "$why" ] || why=$(tail -3 "$IT_WORK/sipp.out" | tr '\n' ' ')
 	it_fail "SIPp exit $rc: $ok/$COUNT REGISTERs succeeded, $failed failed; $why"
 fi

@@ -36,4 +36,5 @@ bs_message dave "are you there $IT_TOKEN"
 mcodes=$(bs_wait_code dave MESSAGE '480' 10 "$md") ||
 	it_fail "MESSAGE to the unregistered carol: want 480, got: $mcodes"
 
-it_pass "wrong password: REGISTER answers $codes; right password registered; MESSAGE to refused user: $mcodes"
+n401=$(bs_codes carol REGISTER | grep -c '^401$')
+it_pass "wrong password: $n401 REGISTERs, each answered 401, none 2xx; right password registered; MESSAGE to refused user: $mcodes"
