@@ -2,7 +2,8 @@
 # interop_baresip_call_tone: alice's baresip calls bob's through the server
 # (INVITE, PCMU only). alice's microphone is a 440 Hz tone file; bob
 # auto-answers and records what he receives (sndfile module). alice hangs up
-# after ~4 s; bob's recording must hold >= 2.5 s of a 440 Hz tone.
+# after ~4 s; bob's recording must hold >= 2.5 s of a 440 Hz tone, and
+# alice's recording of bob's silence must not.
 # usage: test_baresip_call_tone.sh PARLEY_BIN
 PARLEY_BIN=${1:-${PARLEY_BIN:-}}
 CALL_SECONDS=${CALL_SECONDS:-4}
@@ -57,4 +58,13 @@ case "$result" in
 	*) it_fail "bob's recording does not hold the 440 Hz tone: $result" ;;
 esac
 
-it_pass "PCMU call through the server, bob received 440 Hz: ${result#tonecheck: OK }"
+# the other direction carried bob's silence: the same check must fail there
+# (the checker is not fooled by, say, the tone looping back to its sender)
+reca=$(ls -t "${BS_DIR[alice]}"/rec/dump-*-dec.wav 2>/dev/null | head -1)
+[ -n "$reca" ] || it_fail "alice has no recording of the audio she received"
+back=$(python3 "$IT_DIR/tonecheck.py" "$reca" --freq 440 --min-seconds 1) &&
+	it_fail "alice received a 440 Hz tone although bob sent silence: $back"
+
+stats=${result#tonecheck: OK }
+stats=${stats#"$rec" }
+it_pass "PCMU call through the server; bob received 440 Hz ($stats); alice received no tone"

@@ -11,6 +11,8 @@
 #   BS_AUDIO_SRC  8 kHz mono s16 WAV sent in calls (default: silence).
 #                 aufile hangs up the call at end of file: make it long.
 #   BS_REGISTER   wait (default: fail unless REGISTER gets 2xx) | nowait
+#                 | none (regint=0: never REGISTERs, still authenticates
+#                 requests when challenged)
 # Peer state lives in BS_DIR[NAME], BS_PID[NAME], BS_LOG[NAME].
 
 declare -A BS_DIR=() BS_PID=() BS_LOG=()
@@ -19,7 +21,8 @@ declare -A BS_DIR=() BS_PID=() BS_LOG=()
 bs_start() {
 	local name=$1 user=$2 pass=$3
 	local transport=${BS_TRANSPORT:-udp}
-	local wd=$IT_WORK/$name port rtp src pid
+	local wd=$IT_WORK/$name port rtp src pid regint=600
+	[ "${BS_REGISTER:-wait}" = none ] && regint=0
 	port=$(it_ports 1 2) || it_fail "no free port pair for baresip $name"
 	rtp=$(it_rtp_range)
 	mkdir -p "$wd/rec"
@@ -59,8 +62,8 @@ module_app		menu.so
 snd_path		$wd/rec
 EOF
 	# baresip appends ;lr to the outbound proxy itself
-	printf '"%s" <sip:%s@%s;transport=%s>;answermode=auto;audio_codecs=PCMU;regint=600;pubint=0;auth_user=%s;auth_pass=%s;outbound="sip:%s;transport=%s"\n' \
-		"$name" "$user" "$IT_DOMAIN" "$transport" "$user" "$pass" "$IT_PROXY" "$transport" >"$wd/accounts"
+	printf '"%s" <sip:%s@%s;transport=%s>;answermode=auto;audio_codecs=PCMU;regint=%s;pubint=0;auth_user=%s;auth_pass=%s;outbound="sip:%s;transport=%s"\n' \
+		"$name" "$user" "$IT_DOMAIN" "$transport" "$regint" "$user" "$pass" "$IT_PROXY" "$transport" >"$wd/accounts"
 	: >"$wd/contacts"
 	if [ -n "${BS_CONTACT:-}" ]; then
 		echo "<$BS_CONTACT>" >"$wd/contacts"
