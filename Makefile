@@ -3,6 +3,9 @@
 .PHONY: deps build run test test-unit test-asan test-slow fuzz fuzz-ci bench clean
 
 JOBS ?= $(shell nproc)
+# ccache hits across clones in other folders (CI builds a fresh clone).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 CTEST = ctest --output-on-failure -j $(JOBS)
 
 deps:
