@@ -38,6 +38,9 @@ bs_cmd alice /hangup
 bs_wait bob 'terminated' 10 "$mb" >/dev/null || it_fail "bob never saw the BYE"
 bs_wait alice 'terminated' 5 "$ma" >/dev/null || it_fail "alice did not end the call"
 bs_grep bob 'Set audio decoder: PCMU' "$mb" >/dev/null || it_fail "bob did not decode PCMU"
+# Record-Route kept the server in the dialog: the BYE came through it
+bs_trace bob "$mb" | grep -qE "^${IT_PROXY//./\\.} -> [^|]+\\| BYE " ||
+	it_fail "the BYE did not reach bob through the server (Record-Route not honoured?)"
 
 # sndfile finalises the WAV at hangup: poll until the check passes (3 s cap)
 rec=""

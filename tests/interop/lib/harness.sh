@@ -248,7 +248,10 @@ it_server_start() {
 	case "$IT_SERVER_KIND" in
 		parley)
 			[ -x "${PARLEY_BIN:-}" ] || it_fail "PARLEY_BIN '${PARLEY_BIN:-}' is not an executable"
-			timeout -k 5 "$IT_LIFETIME" "$PARLEY_BIN" --data "$IT_WORK/data" serve \
+			# --foreground: timeout(1) otherwise forwards our SIGTERM twice (to
+			# the child, then to its process group), and a second SIGTERM that
+			# lands after Parley's handler is gone kills it (exit 143)
+			timeout --foreground -k 5 "$IT_LIFETIME" "$PARLEY_BIN" --data "$IT_WORK/data" serve \
 				--config "$IT_WORK/parley.toml" </dev/null >"$IT_WORK/server.out" 2>"$IT_SERVER_LOG" &
 			IT_SERVER_PID=$!
 			if ! it_wait "$IT_SERVER_LOG" 'event=ready' 15 0 "$IT_SERVER_PID" >/dev/null; then

@@ -122,3 +122,14 @@ lp_stop() {
 	wait "$pid" 2>/dev/null
 	return 0
 }
+
+# lp_use_files NAME PLAY.wav RECORD.wav -- no sound card: calls send PLAY
+# (looped) and write what they receive to RECORD (valid after the call ends)
+lp_use_files() {
+	lp_cmd "$1" "soundcard use files"
+	lp_cmd "$1" "play $2"
+	lp_cmd "$1" "record $3"
+}
+
+# lp_wait NAME ERE [TIMEOUT] [MARK] -- waits on linphonec's console log
+lp_wait() { it_wait "${LP_DIR[$1]}/linphonec.log" "$2" "${3:-10}" "${4:-0}" "${LP_PID[$1]}"; }
