@@ -5,6 +5,7 @@
 #include <random>
 
 #include "base/strings.hpp"
+#include "sip/message/response_builder.hpp"
 
 namespace parley::sip {
 namespace {
@@ -100,20 +101,8 @@ Message build_cancel(const Message& request) {
 
 Message build_response(const Message& request, int status, std::string_view reason,
                        std::string_view tag) {
-  Message r;
-  r.kind = Message::Kind::Response;
-  r.status_code = status;
-  r.reason = std::string(reason);
-  r.vias = request.vias;
-  r.from = request.from;
-  r.to = request.to;
+  Message r = make_response(request, status, reason);
   if (!tag.empty()) add_tag(r.to, tag);
-  r.call_id = request.call_id;
-  r.cseq = request.cseq;
-  for (const Header& h : request.headers) {
-    // RFC 3261 §8.2.6.1: a 100 echoes Timestamp.
-    if (status == 100 && iequals(h.name, "Timestamp")) r.headers.push_back(h);
-  }
   return r;
 }
 
