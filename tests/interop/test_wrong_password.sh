@@ -3,7 +3,8 @@
 # it answers the 401 with credentials and the server challenges again (401),
 # REGISTER never gets a 2xx. Control: a baresip with the right password
 # registers, and a MESSAGE from it to the refused user gets 480 (nobody of
-# that user is registered), so the refused REGISTER really bound nothing.
+# that user is registered), so the refused REGISTER really bound nothing;
+# a MESSAGE to a user the server does not know gets 404.
 # usage: test_wrong_password.sh PARLEY_BIN
 PARLEY_BIN=${1:-${PARLEY_BIN:-}}
 . "$(dirname "$0")/lib/harness.sh"
@@ -37,4 +38,11 @@ mcodes=$(bs_wait_code dave MESSAGE '480' 10 "$md") ||
 	it_fail "MESSAGE to the unregistered carol: want 480, got: $mcodes"
 
 n401=$(bs_codes carol REGISTER | grep -c '^401$')
-it_pass "wrong password: $n401 REGISTERs, each answered 401, none 2xx; right password registered; MESSAGE to refused user: $mcodes"
+# and a user the server does not know at all: 404
+BS_CONTACT=sip:nosuchuser$IT_TOKEN@$IT_DOMAIN bs_start frank dave "$(it_password dave)"
+mf=$(bs_mark frank)
+bs_message frank "anyone $IT_TOKEN"
+ucodes=$(bs_wait_code frank MESSAGE '404' 10 "$mf") ||
+	it_fail "MESSAGE to an unknown user: want 404, got: $ucodes"
+
+it_pass "unknown user: MESSAGE $ucodes; wrong password: $n401 REGISTERs, each answered 401, none 2xx; right password registered; MESSAGE to refused user: $mcodes"
