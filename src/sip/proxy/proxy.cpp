@@ -180,8 +180,10 @@ void Proxy::respond(TransactionId txn, const Message& req, int status, TimePoint
 void Proxy::route_request(TransactionId txn, Message req, const Flow& from, TimePoint now) {
   std::string loop = loop_hash(req);
   // RFC 3261 §16.4: a strict router before us put our URI in the
-  // Request-URI; the real one is the last Route.
-  if (routing_.is_self(req.request_uri) && !req.routes.empty()) {
+  // Request-URI; the real one is the last Route. Our Record-Route URI has no
+  // user part; sip:alice@localhost with a loose Route to us (an outbound
+  // proxy setting) names a user of our domain and must stay.
+  if (routing_.is_self(req.request_uri) && req.request_uri.user.empty() && !req.routes.empty()) {
     req.request_uri = req.routes.back().uri;
     req.routes.pop_back();
   }
@@ -190,6 +192,8 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
     req.routes.erase(req.routes.begin());
   }
   if (!req.routes.empty()) {
+    // A preloaded route leaving us is a relay like any other (below).
+    if (!authorize_sender(txn, req, from, now, /*relay=*/true)) return;
     auto hop = routing_.next_hop(req.routes.front().uri);
     if (!hop) return respond(txn, req, 404, now);
     Endpoint e;
@@ -199,7 +203,7 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
   }
   if (!routing_.is_local_domain(req.request_uri)) {
     // Not ours: relay only for our own users (or trusted peers), never openly.
-    if (!authorize_sender(txn, req, from, now)) return;
+    if (!authorize_sender(txn, req, from, now, /*relay=*/true)) return;
     auto hop = routing_.next_hop(req.request_uri);
     if (!hop) return respond(txn, req, 404, now);
     Endpoint e;
@@ -228,8 +232,10 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
 }
 
 bool Proxy::authorize_sender(TransactionId txn, const Message& req, const Flow& from,
-                             TimePoint now) {
-  if (!needs_sender_check(req.method) || !req.to.tag().empty()) return true;
+                             TimePoint now, bool relay) {
+  // Out of our domain any method (OPTIONS, REGISTER, NOTIFY ...) would make
+  // us an open relay; in dialog the Record-Route set decides.
+  if ((!relay && !needs_sender_check(req.method)) || !req.to.tag().empty()) return true;
   if (config_.is_trusted && config_.is_trusted(from.host)) return true;
   std::vector<std::string> accounts;
   if (routing_.is_local_domain(req.from.uri)) {

@@ -75,7 +75,9 @@ class Proxy {
   void respond(TransactionId txn, const Message& req, int status, TimePoint now,
                std::vector<Header> extra = {});
   void route_request(TransactionId txn, Message req, const Flow& from, TimePoint now);
-  bool authorize_sender(TransactionId txn, const Message& req, const Flow& from, TimePoint now);
+  // `relay`: the request leaves our domain, so every out-of-dialog method is checked.
+  bool authorize_sender(TransactionId txn, const Message& req, const Flow& from, TimePoint now,
+                        bool relay = false);
   void challenge(TransactionId txn, const Message& req, const Flow& from, auth::ChallengeKind kind,
                  bool stale, TimePoint now);
   // proxy_register.cpp: the registrar and requests answered locally.
@@ -88,6 +90,7 @@ class Proxy {
   void on_branch_response(TransactionId client, Message response, TimePoint now);
   void on_branch_failure(TransactionId client, int status, TimePoint now);
   void finish_branch(ForkId id, Fork& fork, TimePoint now);
+  void restart_timer_c(ForkId id, Fork& fork, TimePoint now);
   void cancel_branches(Fork& fork, TimePoint now);
   void send_cancel(Branch& branch, TimePoint now);
   void on_cancel(Action& a, TimePoint now);

@@ -133,6 +133,7 @@ void Proxy::on_branch_response(TransactionId client, Message response, TimePoint
   if (code < 200) {
     if (code == 100) return;  // §16.7 step 5: 100 is hop-by-hop
     b->state = Branch::State::Proceeding;
+    if (f->method == Method::Invite && !f->final_sent) restart_timer_c(id, *f, now);
     if (b->cancel_pending && !b->cancel_sent) send_cancel(*b, now);
     if (!f->final_sent) txn_.send_response(f->server, std::move(response), now, out);
     run(out, now);
@@ -158,6 +159,20 @@ void Proxy::on_branch_response(TransactionId client, Message response, TimePoint
     if (code >= 600 && f->method == Method::Invite) cancel_branches(*f, now);
   }
   if (auto* again = fork_of_client(client)) finish_branch(id, *again, now);
+}
+
+void Proxy::restart_timer_c(ForkId id, Fork& f, TimePoint now) {
+  // RFC 3261 §16.7 step 2: a provisional other than 100 MUST reset Timer C.
+  // One timer per fork: any ringing branch keeps the call alive.
+  auto [first, last] = timer_c_.equal_range(f.timer_c);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == id) {
+      timer_c_.erase(it);
+      break;
+    }
+  }
+  f.timer_c = now + config_.timer_c;
+  timer_c_.emplace(f.timer_c, id);
 }
 
 void Proxy::on_branch_failure(TransactionId client, int status, TimePoint now) {

@@ -10,11 +10,15 @@ namespace parley::sip {
 int ResponseSelector::rank(int status) {
   if (status >= 600) return 0;
   if (status == 401 || status == 407) return 1;  // the caller can retry with credentials
-  if (status == 486 || status == 480 || status == 404) return 2;
-  if (status >= 300 && status < 400) return 3;
-  if (status >= 400 && status < 500) return 4;
-  if (status == 503) return 6;  // §16.7: 503 is never forwarded as such
-  return 5;
+  // Busy tells the caller more than "not here" from a stale contact (a phone
+  // that is busy and a browser tab that is gone: the caller hears busy).
+  if (status == 486) return 2;
+  if (status == 480) return 3;
+  if (status == 404) return 4;
+  if (status >= 300 && status < 400) return 5;
+  if (status >= 400 && status < 500) return 6;
+  if (status == 503) return 8;  // §16.7: 503 is never forwarded as such
+  return 7;
 }
 
 void ResponseSelector::add(const Message& response) {

@@ -180,12 +180,17 @@ void ProxyTest::register_cast() {
   ASSERT_EQ(register_account("alice-desk", "pw-desk", "<sip:alice-desk@10.0.0.5:5060>",
                              alice_desk_).status_code, 200);
   ASSERT_EQ(register_account("bob", "pw-bob", "<sip:bob@192.0.2.20:5060>", bob_).status_code, 200);
+  cast_challenges_ = proxy_->stats().challenges;
 }
 
 Message ProxyTest::answer(const Message& forwarded, int status, const std::string& to_tag,
                           const std::string& contact) {
   Message r = make_response(forwarded, status);
   if (status > 100 && r.to.tag().empty()) r.to.params.set("tag", to_tag);
+  // RFC 3261 §12.1.1: a UAS copies Record-Route into dialog-creating responses.
+  if (status > 100 && status < 300 && forwarded.method == Method::Invite) {
+    r.record_routes = forwarded.record_routes;
+  }
   if (!contact.empty()) {
     if (auto c = parse_name_addr(contact)) r.contacts.push_back(std::move(c).value());
   }

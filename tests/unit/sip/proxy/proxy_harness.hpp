@@ -126,6 +126,9 @@ class ProxyTest : public ::testing::Test {
   RecordingSender sender_;
   RecordingObserver observer_;
   std::unique_ptr<Proxy> proxy_;
+  std::uint64_t cast_challenges_ = 0;  // challenges the cast's REGISTERs cost
+
+  std::uint64_t new_challenges() const { return proxy_->stats().challenges - cast_challenges_; }
 
   // The cast (register_cast): where each device sends from.
   const Flow bob_ = udp("192.0.2.20", 5060);
