@@ -10,6 +10,7 @@
 #                 messages its "current contact", from the contacts file)
 #   BS_AUDIO_SRC  8 kHz mono s16 WAV sent in calls (default: silence).
 #                 aufile hangs up the call at end of file: make it long.
+#   BS_ANSWER     auto (default) | manual (incoming calls ring until /accept)
 #   BS_REGISTER   wait (default: fail unless REGISTER gets 2xx) | nowait
 #                 | none (regint=0: never REGISTERs, still authenticates
 #                 requests when challenged)
@@ -62,8 +63,8 @@ module_app		menu.so
 snd_path		$wd/rec
 EOF
 	# baresip appends ;lr to the outbound proxy itself
-	printf '"%s" <sip:%s@%s;transport=%s>;answermode=auto;audio_codecs=PCMU;regint=%s;pubint=0;auth_user=%s;auth_pass=%s;outbound="sip:%s;transport=%s"\n' \
-		"$name" "$user" "$IT_DOMAIN" "$transport" "$regint" "$user" "$pass" "$IT_PROXY" "$transport" >"$wd/accounts"
+	printf '"%s" <sip:%s@%s;transport=%s>;answermode=%s;audio_codecs=PCMU;regint=%s;pubint=0;auth_user=%s;auth_pass=%s;outbound="sip:%s;transport=%s"\n' \
+		"$name" "$user" "$IT_DOMAIN" "$transport" "${BS_ANSWER:-auto}" "$regint" "$user" "$pass" "$IT_PROXY" "$transport" >"$wd/accounts"
 	: >"$wd/contacts"
 	if [ -n "${BS_CONTACT:-}" ]; then
 		echo "<$BS_CONTACT>" >"$wd/contacts"
@@ -132,6 +133,16 @@ bs_wait_code() {
 			echo "$codes"
 			return 1
 		fi
+		sleep 0.1
+	done
+}
+
+# bs_wait_request NAME METHOD [TIMEOUT] [MARK] -- waits until a METHOD
+# request reaches the peer from the server (not straight from another peer)
+bs_wait_request() {
+	local end=$(($(date +%s) + ${3:-10}))
+	until bs_trace "$1" "${4:-0}" | grep -qE "^${IT_PROXY//./\\.} -> [^|]+\\| $2 "; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
 		sleep 0.1
 	done
 }
