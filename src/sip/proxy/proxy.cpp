@@ -87,9 +87,16 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
       case ActionKind::Ack:
         forward_stateless(std::move(a.message), a.flow);
         break;
-      case ActionKind::StrayResponse:
-        forward_response_stateless(std::move(a.message));
+      case ActionKind::StrayResponse: {
+        // RFC 3261 §18.1.2: a response whose top Via is not ours is discarded;
+        // relaying it would reflect traffic at any address.
+        const Via* top = a.message.vias.empty() ? nullptr : &a.message.vias.front();
+        const LocalAddress* self = top ? routing_.local_address(top->transport) : nullptr;
+        if (self && top->port == self->port && iequals(top->host, self->host)) {
+          forward_response_stateless(std::move(a.message));
+        }
         break;
+      }
       case ActionKind::Timeout:
         on_branch_failure(a.txn, 408, now);
         break;
