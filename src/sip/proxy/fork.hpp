@@ -26,6 +26,7 @@ struct Branch {
   State state = State::Trying;
   bool cancel_pending = false;  // cancelled before any provisional (RFC 3261 §9.1: wait)
   bool cancel_sent = false;
+  TimePoint cancelled_at{};  // when our CANCEL went out (RFC 3261 §9.1: give up 64*T1 later)
 };
 
 struct Fork {

@@ -55,14 +55,40 @@ void Proxy::on_timer(TimePoint now) {
   txn_.advance(now, out);
   run(out, now);
   // RFC 3261 §16.6 step 11: Timer C cancels INVITE branches nobody answered.
+  // The same table holds the give-up time of cancelled branches.
   while (!timer_c_.empty() && timer_c_.begin()->first <= now) {
     ForkId id = timer_c_.begin()->second;
     timer_c_.erase(timer_c_.begin());
+    give_up_cancelled(id, now);
     auto it = forks_.find(id);
-    if (it != forks_.end() && !it->second.final_sent) {
+    if (it != forks_.end() && !it->second.final_sent && it->second.timer_c <= now) {
       log_->info("event=timer-c call_id={}", it->second.request.call_id);
       cancel_branches(it->second, now);
     }
+  }
+}
+
+void Proxy::give_up_cancelled(ForkId id, TimePoint now) {
+  // RFC 3261 §9.1: no final response 64*T1 after our CANCEL: the branch is
+  // destroyed (counted as 408), or a callee that never sends 487 would keep
+  // the fork and its client transaction forever.
+  auto it = forks_.find(id);
+  if (it == forks_.end()) return;
+  std::vector<TransactionId> stale;
+  for (const auto& b : it->second.branches) {
+    if (b.cancel_sent && b.state != Branch::State::Done &&
+        b.cancelled_at + txn_.config().timer_64t1() <= now) {
+      stale.push_back(b.txn);
+    }
+  }
+  for (auto txn : stale) {
+    log_->info("event=cancelled-branch-abandoned call_id={}", it->second.request.call_id);
+    on_branch_failure(txn, 408, now);  // may erase the fork
+    std::vector<Action> out;
+    txn_.abandon(txn, out);
+    run(out, now);
+    it = forks_.find(id);
+    if (it == forks_.end()) return;
   }
 }
 

@@ -91,6 +91,7 @@ class Proxy {
   void on_branch_failure(TransactionId client, int status, TimePoint now);
   void finish_branch(ForkId id, Fork& fork, TimePoint now);
   void restart_timer_c(ForkId id, Fork& fork, TimePoint now);
+  void give_up_cancelled(ForkId id, TimePoint now);
   void cancel_branches(Fork& fork, TimePoint now);
   void send_cancel(Branch& branch, TimePoint now);
   void on_cancel(Action& a, TimePoint now);

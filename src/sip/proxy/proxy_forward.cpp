@@ -227,6 +227,11 @@ void Proxy::send_cancel(Branch& b, TimePoint now) {
   const Message* request = txn_.client_request(b.txn);
   if (!request || request->method != Method::Invite) return;
   b.cancel_sent = true;
+  b.cancelled_at = now;
+  // Wake up when the branch is to be given up (give_up_cancelled).
+  if (auto id = fork_by_client_.find(b.txn); id != fork_by_client_.end()) {
+    timer_c_.emplace(now + txn_.config().timer_64t1(), id->second);
+  }
   Message cancel = build_cancel(*request);
   Flow flow = b.flow;
   std::vector<Action> out;

@@ -232,6 +232,43 @@ TEST_F(ProxyInviteTest, ProvisionalResponsesResetTimerC) {
   EXPECT_NE(method_to(sent, alice_phone_, Method::Cancel), nullptr);
 }
 
+TEST_F(ProxyInviteTest, CancelledBranchThatNeverAnswersIsReleased) {
+  // The desk rings, the phone answers, the desk accepts the CANCEL but never
+  // sends 487 (a broken UA). RFC 3261 §9.1: 64*T1 after the CANCEL the branch
+  // is given up; nothing may stay alive forever.
+  start_call();
+  deliver(answer(desk_, 180, "t-desk"), alice_desk_);
+  auto sent = deliver(answer(phone_, 200, "t-phone", "<sip:alice-phone@192.0.2.11:5060>"),
+                      alice_phone_);
+  const Sent* cancel = method_to(sent, alice_desk_, Method::Cancel);
+  ASSERT_NE(cancel, nullptr);
+  deliver(answer(cancel->message, 200, "t-desk"), alice_desk_);
+  // The caller ACKs the 2xx (stateless, no transaction).
+  deliver(in_dialog("ACK", "sip:alice-phone@192.0.2.11:5060", 1), bob_);
+  advance(10min);
+  EXPECT_EQ(proxy_->transactions().size(), 0u);
+  EXPECT_FALSE(proxy_->next_deadline().has_value());
+}
+
+TEST_F(ProxyInviteTest, CallerCancelStillEndsWhenOneBranchNeverSends487) {
+  start_call();
+  deliver(answer(phone_, 180, "t-phone"), alice_phone_);
+  deliver(answer(desk_, 180, "t-desk"), alice_desk_);
+  Req cancel = invite_;
+  cancel.method = "CANCEL";
+  cancel.extra.clear();
+  cancel.body.clear();
+  deliver(cancel, bob_);
+  auto a = deliver(answer(desk_, 487, "t-desk"), alice_desk_);
+  EXPECT_TRUE(statuses(a, bob_).empty());  // the phone still owes a final
+  auto later = advance(33s);
+  auto up = statuses(later, bob_);
+  ASSERT_FALSE(up.empty());
+  EXPECT_EQ(up.front(), 487);
+  advance(10min);
+  EXPECT_EQ(proxy_->transactions().size(), 0u);
+}
+
 TEST_F(ProxyInviteTest, CallerCancelWhileRinging) {
   start_call();
   deliver(answer(phone_, 180, "t-phone"), alice_phone_);
