@@ -1,5 +1,6 @@
 #include "gateway/sip_service.hpp"
 
+#include <unordered_map>
 #include <variant>
 
 #include <boost/asio/io_context.hpp>
@@ -65,6 +66,9 @@ sip::registrar::RegistrarConfig registrar_config(const SipServiceConfig& c) {
 sip::auth::DigestConfig digest_config(const SipServiceConfig& c) {
   sip::auth::DigestConfig d;
   d.realm = c.domain;
+  d.offer_sha256 = c.digest_sha256;
+  d.offer_md5 = c.digest_md5;
+  d.md5_only_agents = c.md5_only_agents;
   return d;
 }
 
@@ -93,7 +97,10 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   }
 
   void on_binding_changes(const std::vector<sip::registrar::BindingChange>& changes) override {
-    for (const auto& c : changes) pending.push_back(c);
+    for (const auto& c : changes) {
+      count_flow(c);
+      pending.push_back(c);
+    }
     if (pending.size() >= kFlushBatch) flush();
   }
 
@@ -134,7 +141,31 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
     rearm();
   }
 
+  // Connections that carry registrations stay open past the idle timeout.
+  void count_flow(const sip::registrar::BindingChange& c) {
+    std::uint64_t flow = c.binding.source.flow_id;
+    if (flow == 0 || c.kind == sip::registrar::BindingChange::Kind::Refreshed) return;
+    if (c.kind == sip::registrar::BindingChange::Kind::Added) {
+      if (flow_bindings[flow]++ == 0) transport.set_flow_pinned(flow, true);
+      return;
+    }
+    auto it = flow_bindings.find(flow);
+    if (it != flow_bindings.end() && --it->second == 0) {
+      flow_bindings.erase(it);
+      transport.set_flow_pinned(flow, false);
+    }
+  }
+
+  void expired(std::vector<sip::registrar::Binding> bindings) {
+    for (auto& b : bindings) {
+      sip::registrar::BindingChange c{sip::registrar::BindingChange::Kind::Removed, std::move(b)};
+      count_flow(c);
+      pending.push_back(std::move(c));
+    }
+  }
+
   void on_flow_closed(sip::transport::FlowId flow) {
+    flow_bindings.erase(flow);
     auto removed = registrar.remove_flow(flow);
     for (auto& b : removed) {
       pending.push_back({sip::registrar::BindingChange::Kind::Removed, std::move(b)});
@@ -160,10 +191,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
     housekeeping.expires_after(kHousekeeping);
     housekeeping.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      for (auto& b : registrar.expire(SteadyClock::now())) {
-        log->debug("event=binding-expired aor={} contact={}", b.aor, b.uri.to_string());
-        pending.push_back({sip::registrar::BindingChange::Kind::Removed, std::move(b)});
-      }
+      expired(registrar.expire(SteadyClock::now()));
       flush();
       arm_housekeeping();
     });
@@ -182,6 +210,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   TimePoint armed = TimePoint::max();
   asio::steady_timer housekeeping;
   std::vector<sip::registrar::BindingChange> pending;
+  std::unordered_map<std::uint64_t, std::size_t> flow_bindings;  // flow -> bindings over it
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 

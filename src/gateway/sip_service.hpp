@@ -32,6 +32,10 @@ struct SipServiceConfig {
   std::size_t max_connections = 10000;
   std::uint32_t idle_timeout = 600;
   std::size_t max_message_size = 65535;
+  bool digest_sha256 = true;  // offered first (RFC 8760 §2.4)
+  bool digest_md5 = true;
+  // User agents that fail on a SHA-256 challenge even with MD5 beside it.
+  std::vector<std::string> md5_only_agents = {"baresip", "sipp"};
 };
 
 class SipService {

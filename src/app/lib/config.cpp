@@ -185,6 +185,22 @@ void read_sip(Section s, SipConfig& sip) {
   s.integer("max_connections", 1, 1000000, sip.max_connections);
   s.integer("idle_timeout", 1, 86400, sip.idle_timeout);
   s.integer("max_message_size", 1500, 16 * 1024 * 1024, sip.max_message_size);
+  std::vector<std::string> algorithms;
+  if (s.string_array("digest_algorithms", [&](const std::string& k, std::string_view v) {
+        if (!iequals(v, "SHA-256") && !iequals(v, "MD5")) {
+          bad(k, "unknown digest algorithm " + in_quotes(v) + " (SHA-256 or MD5)");
+        }
+        algorithms.push_back(iequals(v, "MD5") ? "MD5" : "SHA-256");
+      })) {
+    if (algorithms.empty()) bad(s.key("digest_algorithms"), "needs at least one algorithm");
+    sip.digest_algorithms = std::move(algorithms);
+  }
+  std::vector<std::string> agents;
+  if (s.string_array("md5_only_agents", [&](const std::string&, std::string_view v) {
+        agents.emplace_back(v);
+      })) {
+    sip.md5_only_agents = std::move(agents);
+  }
   s.finish();
 }
 

@@ -53,6 +53,11 @@ struct SipConfig {
   std::uint32_t max_connections = 10000;   // TCP/TLS/WS connections in total
   std::uint32_t idle_timeout = 600;        // seconds before an idle connection is closed
   std::uint32_t max_message_size = 65535;  // bytes; larger messages are refused
+  // Digest algorithms offered in challenges, "SHA-256" and/or "MD5".
+  std::vector<std::string> digest_algorithms = {"SHA-256", "MD5"};
+  // User-Agent prefixes that get an MD5-only challenge (clients that fail on
+  // a SHA-256 challenge even with MD5 beside it).
+  std::vector<std::string> md5_only_agents = {"baresip", "sipp"};
   friend bool operator==(const SipConfig&, const SipConfig&) = default;
 };
 

@@ -32,10 +32,17 @@ max_expires = 3600
 default_expires = 3600
 # Stream (TCP, TLS, WebSocket) connections accepted in total.
 max_connections = 10000
-# Seconds after which a connection with no traffic and no registration is closed.
+# Seconds after which a connection with no traffic is closed (connections
+# carrying registrations stay open).
 idle_timeout = 600
 # Largest SIP message accepted, in bytes.
 max_message_size = 65535
+# Digest algorithms offered when challenging, "SHA-256" and/or "MD5"; SHA-256
+# goes first (RFC 8760).
+digest_algorithms = ["SHA-256", "MD5"]
+# User-Agent prefixes (case-insensitive) challenged with MD5 only: clients
+# that give up on a SHA-256 challenge even with an MD5 one beside it.
+md5_only_agents = ["baresip", "sipp"]
 
 [http]
 # Web app and browser API, "HOST:PORT".

@@ -57,6 +57,12 @@ gateway::SipServiceConfig sip_service_config(const Config& config) {
   c.max_connections = sip.max_connections;
   c.idle_timeout = sip.idle_timeout;
   c.max_message_size = sip.max_message_size;
+  c.digest_sha256 = false;
+  c.digest_md5 = false;
+  for (const auto& a : sip.digest_algorithms) {
+    (a == "MD5" ? c.digest_md5 : c.digest_sha256) = true;
+  }
+  c.md5_only_agents = sip.md5_only_agents;
   return c;
 }
 

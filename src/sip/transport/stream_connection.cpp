@@ -201,8 +201,10 @@ void StreamConnection::on_timer() {
     close(state_ == State::Connecting ? "connect timeout" : "tls handshake timeout");
     return;
   }
-  const auto deadline = last_activity_ + options_.idle_timeout;
-  if (Clock::now() >= deadline) {
+  auto deadline = last_activity_ + options_.idle_timeout;
+  if (pinned_ && Clock::now() >= deadline) {
+    deadline = Clock::now() + options_.idle_timeout;
+  } else if (Clock::now() >= deadline) {
     ++host_->counters().idle_closes;
     close("idle timeout");
     return;

@@ -73,6 +73,9 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
   void close_after_flush();
   // Closes without notifying the host (shutdown).
   void detach();
+  // A pinned connection carries registrations: the idle timeout leaves it
+  // open, since closing it would make the registered device unreachable.
+  void set_pinned(bool pinned) { pinned_ = pinned; }
 
   FlowId id() const { return options_.id; }
   Protocol protocol() const { return options_.protocol; }
@@ -105,6 +108,7 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point last_activity_;
+  bool pinned_ = false;
   std::string remote_ip_;
   std::uint16_t remote_port_ = 0;
   StreamFramer framer_;

@@ -435,6 +435,11 @@ std::uint16_t TransportLayer::local_port(Protocol protocol) const {
 const TransportCounters& TransportLayer::counters() const { return impl_->counters_; }
 std::size_t TransportLayer::connection_count() const { return impl_->flows_.size(); }
 
+void TransportLayer::set_flow_pinned(FlowId flow, bool pinned) {
+  const auto it = impl_->flows_.find(flow);
+  if (it != impl_->flows_.end()) it->second->set_pinned(pinned);
+}
+
 bool TransportLayer::flow_open(FlowId flow) const {
   const auto it = impl_->flows_.find(flow);
   return it != impl_->flows_.end() && it->second->usable();

@@ -49,7 +49,20 @@ TEST(Config, DefaultTextHasACommentBeforeEveryKey) {
     previous = line;
     pos = end == std::string::npos ? text.size() : end + 1;
   }
-  EXPECT_EQ(keys, 16);
+  EXPECT_EQ(keys, 18);
+}
+
+TEST(Config, DigestAlgorithmsAreCheckedAndNamed) {
+  const Config md5 = parse_config("[sip]\ndigest_algorithms = [\"md5\"]\nmd5_only_agents = []\n");
+  EXPECT_EQ(md5.sip.digest_algorithms, std::vector<std::string>{"MD5"});
+  EXPECT_TRUE(md5.sip.md5_only_agents.empty());
+  try {
+    parse_config("[sip]\ndigest_algorithms = [\"SHA-1\"]\n");
+    FAIL() << "SHA-1 accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sip.digest_algorithms[0]"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_config("[sip]\ndigest_algorithms = []\n"), ConfigError);
 }
 
 TEST(Config, ReadsEveryKey) {
