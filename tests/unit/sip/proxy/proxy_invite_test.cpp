@@ -122,6 +122,13 @@ TEST_F(ProxyInviteTest, RingingThenAnswerCancelsTheOtherBranch) {
   auto again = deliver(answer(phone_, 200, "t-phone", "<sip:alice-phone@192.0.2.11:5060>"),
                        alice_phone_);
   EXPECT_EQ(statuses(again, bob_), std::vector<int>{200});
+
+  // Once the caller's ACK has passed, everything drains.
+  deliver(in_dialog("ACK", "sip:alice-phone@192.0.2.11:5060", 1), bob_);
+  auto rest = advance(10min);
+  EXPECT_TRUE(statuses(rest, bob_).empty());
+  EXPECT_EQ(proxy_->transactions().size(), 0u);
+  EXPECT_FALSE(proxy_->next_deadline().has_value());
 }
 
 TEST_F(ProxyInviteTest, AckAndByeFollowTheRecordRoute) {

@@ -77,6 +77,8 @@ TEST_F(ProxyMessageTest, First200GoesUpstreamExactlyOnce) {
   // Nor when the branches' transactions end.
   auto later = advance(40s);
   EXPECT_TRUE(to_peer(later, bob_).empty());
+  EXPECT_EQ(proxy_->transactions().size(), 0u);
+  EXPECT_FALSE(proxy_->next_deadline().has_value());
 }
 
 TEST_F(ProxyMessageTest, BestFailureGoesUpstreamWhenAllBranchesFail) {
