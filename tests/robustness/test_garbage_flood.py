@@ -30,6 +30,7 @@ import socket
 import sys
 import time
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import sipkit as sk  # noqa: E402
 

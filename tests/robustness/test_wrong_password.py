@@ -2,20 +2,26 @@
 """robust_wrong_password: a REGISTER answered with a wrong password gets a new
 401 challenge (never a 2xx), for both digest algorithms the server offers;
 then the right password gets 200 and the binding is listed in the 200.
+Also never 2xx: right credentials for another account's AOR (403), a digest
+uri that is not the Request-URI, a foreign realm, and a replayed
+Authorization (same nonce and nc). The debug log never holds a password or
+a digest response.
 
 usage: test_wrong_password.py PARLEY_BINARY
 """
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import sipkit as sk  # noqa: E402
 
 NAME = "robust_wrong_password"
 
 
-def attempt(ua, password, algorithm):
-    """One challenge/response round; returns the status of the answer to the credentials."""
+def attempt(ua, password, algorithm, auth_user=None, digest_uri="sip:localhost", realm=None,
+            sent=None):
+    """One challenge/response round; returns the answer to the credentials."""
     ua.send(ua.register_request())
     first = ua.final_response(ua.call_id, ua.cseq)
     sk.check(first is not None, "no answer to REGISTER")
@@ -25,7 +31,11 @@ def attempt(ua, password, algorithm):
     sk.check(algorithm in algos, f"no {algorithm} challenge in the 401 (got {algos})")
     chal = sk.pick_challenge(first, prefer=algorithm)
     sk.check(chal.get("qop", "").find("auth") >= 0, f"challenge without qop=auth: {chal}")
-    auth = sk.digest_authorization(chal, "REGISTER", "sip:localhost", ua.user, password)
+    if realm:
+        chal = dict(chal, realm=realm)
+    auth = sk.digest_authorization(chal, "REGISTER", digest_uri, auth_user or ua.user, password)
+    if sent is not None:
+        sent.append(auth)
     ua.send(ua.register_request(authorization=auth))
     second = ua.final_response(ua.call_id, ua.cseq)
     sk.check(second is not None, "no answer to REGISTER with credentials")
@@ -35,8 +45,9 @@ def attempt(ua, password, algorithm):
 def body(work):
     binary = sys.argv[1]
     with sk.Cleanup() as c:
-        srv = c.server(sk.ParleyServer(binary, work))
+        srv = c.server(sk.ParleyServer(binary, work, log_level="debug"))
         srv.add_sip_user("carol", "right-pw-carol")
+        srv.add_sip_user("dave", "right-pw-dave")
         srv.start()
         ua = sk.UdpUA(srv.udp, "carol", "right-pw-carol")
         c.add(ua.close)
@@ -48,15 +59,37 @@ def body(work):
                 sk.check(resp.status == 401,
                          f"{algorithm} wrong password {wrong!r}: got {resp.status}, want 401")
                 sk.check(resp.all("www-authenticate"), "the second 401 has no new challenge")
+        # Right password, but something else is off: never a 2xx.
+        odd = [("carol's credentials for dave's AOR", dict(auth_user="carol"), {403}),
+               ("digest uri is not the Request-URI", dict(digest_uri="sip:evil.example"), {401, 400}),
+               ("foreign realm", dict(realm="evil.example"), {401, 400})]
+        sent = []
+        for what, kw, want in odd:
+            ua.user = "dave" if "dave" in what else "carol"
+            password = "right-pw-carol"
+            resp = attempt(ua, password, "MD5", sent=sent, **kw)
+            sk.check(resp.status in want, f"{what}: got {resp.first!r}, want {sorted(want)}")
+        ua.user = "carol"
         for algorithm in ("SHA-256", "MD5"):
-            resp = attempt(ua, "right-pw-carol", algorithm)
+            resp = attempt(ua, "right-pw-carol", algorithm, sent=sent)
             sk.check(resp.status == 200,
                      f"{algorithm} right password: got {resp.status} {resp.first!r}, want 200")
             contacts = " ".join(resp.all("contact"))
             sk.check(f"{sk.HOST}:{ua.port}" in contacts,
                      f"the 200 does not list our contact: {contacts!r}")
+        # A replay of the accepted Authorization (same nonce, same nc) in a new
+        # transaction is not a new proof of the password (RFC 7616 3.4.5).
+        ua.send(ua.register_request(authorization=sent[-1]))
+        replay = ua.final_response(ua.call_id, ua.cseq)
+        sk.check(replay is not None and replay.status in (401, 403),
+                 f"replayed Authorization: got {replay and replay.first!r}, want 401")
+        logged = srv.log_text()
+        for secret in ["right-pw-carol", "right-pw-dave", "wrong-pw"] + \
+                [sk.parse_challenge(a)["response"] for a in sent]:
+            sk.check(secret not in logged, f"the server log holds a secret: {secret!r}")
         sk.check(srv.alive(), "server died")
-        return f"8 wrong passwords -> 401 each, right password -> 200 (SHA-256 and MD5)"
+        return ("8 wrong passwords -> 401, cross-account -> 403, bad uri/realm/replay -> 401, "
+                "right password -> 200 (SHA-256 and MD5), no secret in the log")
 
 
 if __name__ == "__main__":
