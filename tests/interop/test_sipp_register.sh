@@ -36,11 +36,14 @@ it_server_start
 
 cp "$IT_DIR/sipp/register_digest.xml" "$IT_WORK/"
 sipp_port=$(it_ports 1) || it_fail "no free port for SIPp"
-# SIPp writes its files relative to the scenario: run it inside the work dir
+# SIPp writes its files relative to the scenario: run it inside the work dir.
+# -auth_uri (SIPp writes uri="sip:VALUE"): SIPp's digest uri defaults to the
+# server's address, not the Request-URI (sip:DOMAIN) it sends, and the
+# registrar checks that they match (RFC 2617 §3.2.2.5).
 (
 	cd "$IT_WORK" &&
 		exec timeout -k 5 100 sipp "$IT_PROXY" -sf register_digest.xml -inf sipp_users.csv \
-			-key domain "$IT_DOMAIN" -i 127.0.0.1 -p "$sipp_port" -t u1 \
+			-key domain "$IT_DOMAIN" -auth_uri "$IT_DOMAIN" -i 127.0.0.1 -p "$sipp_port" -t u1 \
 			-m "$COUNT" -r "$RATE" -l 200 -recv_timeout 10000 -timeout 90 -timeout_error \
 			-nostdin -trace_stat -stf stats.csv -fd 1 -trace_err -error_file errors.log \
 			-trace_screen -screen_file screen.log
