@@ -212,6 +212,18 @@ TEST_F(DigestAuthenticatorTest, UriComparedLoosely) {
   EXPECT_EQ(r.outcome, AuthOutcome::Ok) << r.reason;
 }
 
+TEST_F(DigestAuthenticatorTest, RepeatedSchemeFromSippIsTheSameUri) {
+  alice_.uri = "sip:sip:example.com";  // SIPp 3.6 with -auth_uri sip:example.com
+  auto r = verify(alice_.credentials("REGISTER", fresh_nonce(t0_), 1), t0_);
+  EXPECT_EQ(r.outcome, AuthOutcome::Ok) << r.reason;
+  alice_.uri = "sip:sip:other.example.com";
+  r = verify(alice_.credentials("REGISTER", fresh_nonce(t0_), 1), t0_);
+  EXPECT_EQ(r.reason, "uri-mismatch");
+  alice_.uri = "sip:sips:example.com";  // another scheme inside is not a repeat
+  r = verify(alice_.credentials("REGISTER", fresh_nonce(t0_), 1), t0_);
+  EXPECT_EQ(r.reason, "uri-mismatch");
+}
+
 TEST_F(DigestAuthenticatorTest, UnknownUserIsInvalid) {
   alice_.user = "mallory";
   auto r = verify(alice_.credentials("REGISTER", fresh_nonce(t0_), 1), t0_);

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Side-by-side SIP benchmark: the Kamailio reference (../shared/bench/kamailio)
+# and Parley, one after the other in one run, on the same SIPp scenarios and
+# the same users, both on 127.0.0.1 only. Writes the table with the ratios to
+# bench/RESULTS.md (between the "bench:latest" markers) and keeps each run's
+# table and logs under bench/results/.
+#
+# usage: bench/run.sh            (`make bench` builds build-release/parley first)
+# env:   NUSERS       users registered in the memory phase (default 100000)
+#        PARLEY_PORT  Parley's UDP port (default 5090; Kamailio's reference uses 5070)
+#        PARLEY_BIN   binary under test (default build-release/parley)
+#        BENCH_REF    the reference folder (default ../shared/bench/kamailio)
+#        ONLY         "parley" or "kamailio" to run one side only (no ratios then)
+#        NOTE         free text recorded with the run (what else was running ...)
+#        and everything run-bench.sh reads (START_RATE, STEP_S, HOLD_MS, MEM_RATE, MAX_RATE)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NUSERS=${NUSERS:-100000}
+PORT=${PARLEY_PORT:-5090}
+BIN=${PARLEY_BIN:-$ROOT/build-release/parley}
+REF=${BENCH_REF:-$ROOT/../shared/bench/kamailio}
+[ -d "$REF" ] || REF=/work/shared/bench/kamailio
+ONLY=${ONLY:-}
+[ -x "$BIN" ] || { echo "bench: $BIN not built (make bench builds the release preset)" >&2; exit 1; }
+[ -x "$REF/run-bench.sh" ] || { echo "bench: reference not found at $REF" >&2; exit 1; }
+"$ROOT/bench/install-deps.sh"
+
+STAMP=$(date +%Y%m%d-%H%M%S)
+WORK=$(mktemp -d "/tmp/parley-bench-$STAMP.XXXXXX")
+K=$WORK/kamailio                  # writable copy of the reference (its var/ holds the runs)
+RES=$ROOT/bench/results
+mkdir -p "$RES"
+cp -r "$REF" "$K"
+chmod -R u+w "$K"
+PARLEY_PID=
+cleanup() {
+  if [ -n "$PARLEY_PID" ] && kill -0 "$PARLEY_PID" 2>/dev/null; then kill -TERM "$PARLEY_PID"; fi
+  [ -s "$K/var/kamailio.pid" ] && "$K/stop.sh" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+echo "bench: work dir $WORK"
+
+# What else runs on this shared machine matters for the figures: record it.
+snapshot_load() {
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg); busiest other processes:"
+  ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "  %s%% %s\n", $1, $2}' | head -n 6
+}
+
+# run_bench NAME HOST PORT [env...]: the reference's run-bench.sh, its log kept
+run_bench() {
+  local name=$1 port=$2; shift 2
+  snapshot_load > "$WORK/$name.load"
+  env "$@" "$K/run-bench.sh" 127.0.0.1 "$port" | tee "$WORK/$name.out"
+  local dir; dir=$(sed -n 's/.*results in \(\/[^ ]*\)$/\1/p' "$WORK/$name.out" | head -n 1)
+  cp "$dir/log.txt" "$RES/$STAMP-$name.log"
+}
+
+# 1. Kamailio: its own setup (users, start), the benchmark, stop.
+KCMD="$K/setup.sh $NUSERS && $K/run-bench.sh 127.0.0.1 5070 && $K/stop.sh"
+if [ "$ONLY" != parley ]; then
+  "$K/setup.sh" "$NUSERS"
+  run_bench kamailio 5070
+  "$K/stop.sh"
+else
+  "$K/gen-users.sh" "$NUSERS" 127.0.0.1   # the same users, without starting Kamailio
+fi
+
+# 2. Parley: the same users imported into a fresh data dir, then the same run.
+DATA=$WORK/parley-data
+CFG=$WORK/parley.toml
+mkdir -p "$DATA"
+cat > "$CFG" <<EOF
+# bench/run.sh: the reference's realm, UDP only, 127.0.0.1 trusted as in
+# Kamailio's reference config (MESSAGE and INVITE relayed without a challenge).
+[sip]
+domain = "127.0.0.1"
+listen = ["udp:127.0.0.1:$PORT"]
+trusted = ["127.0.0.1/32"]
+EOF
+# Kamailio's reference challenges with MD5 only, and SIPp 3.6.1 answers the
+# first challenge's algorithm whatever it is (it gives up on SHA-256 first):
+# offer MD5 only, as the reference does.
+if "$BIN" config default 2>/dev/null | grep -q '^digest_algorithms'; then
+  echo 'digest_algorithms = ["MD5"]' >> "$CFG"
+fi
+printf '\n[log]\nlevel = "warn"\n' >> "$CFG"
+# users.csv lines: userN;[authentication username=userN password=pwN]
+awk -F'[;= \\]]' 'NR > 1 {print $1 ",," $4 "," $6}' "$K/var/users.csv" > "$WORK/users-import.csv"
+head -n 1 "$WORK/users-import.csv" | grep -qx 'user1,,user1,pw1' \
+  || { echo "bench: unexpected users.csv format" >&2; exit 1; }
+IMPORT_CMD="$BIN --data $DATA --config $CFG user import users-import.csv"
+t0=$(date +%s.%N)
+"$BIN" --data "$DATA" --config "$CFG" user import "$WORK/users-import.csv"
+echo "bench: imported $(wc -l < "$WORK/users-import.csv") users in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
+
+PCMD="$BIN --data $DATA serve --config $CFG"
+if [ "$ONLY" != kamailio ]; then
+  if ss -Hlun "sport = :$PORT" | grep -q .; then echo "bench: UDP port $PORT is busy" >&2; exit 1; fi
+  "$BIN" --data "$DATA" serve --config "$CFG" > "$WORK/parley.log" 2>&1 < /dev/null &
+  PARLEY_PID=$!
+  echo "$PARLEY_PID" > "$WORK/parley.pid"
+  # The ready line is logged at info level (hidden at warn): wait for the socket instead.
+  for _ in $(seq 100); do
+    grep -q 'event=ready' "$WORK/parley.log" && break
+    ss -Hlunp "sport = :$PORT" 2>/dev/null | grep -q "pid=$PARLEY_PID," && break
+    kill -0 "$PARLEY_PID" 2>/dev/null || { cat "$WORK/parley.log"; exit 1; }
+    sleep 0.1
+  done
+  echo "bench: parley pid $PARLEY_PID listening on udp:127.0.0.1:$PORT"
+  run_bench parley "$PORT" PIDFILE="$WORK/parley.pid" CTL=none
+  kill -TERM "$PARLEY_PID"
+  for _ in $(seq 100); do kill -0 "$PARLEY_PID" 2>/dev/null || break; sleep 0.1; done
+  PARLEY_PID=
+  grep -E ' (warning|error|critical) ' "$WORK/parley.log" | head -n 5 || true
+fi
+
+# 3. The table.
+{
+  echo "### Run $STAMP"
+  echo
+  "$ROOT/bench/report.sh" "$RES/$STAMP-kamailio.log" "$RES/$STAMP-parley.log"
+  echo
+  echo "- machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), Debian $(cat /etc/debian_version)"
+  echo "- versions: $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //'); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ,]*'); Parley $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)'), $(basename "$(dirname "$BIN")")"
+  echo "- users: $NUSERS (user1..user$NUSERS, imported into Parley with \`$IMPORT_CMD\`)"
+  echo "- Kamailio: \`$KCMD\`"
+  echo "- Parley: \`$PCMD\` then \`PIDFILE=parley.pid CTL=none $K/run-bench.sh 127.0.0.1 $PORT\`"
+  echo "- load before Kamailio's run: $(tr '\n' ' ' < "$WORK/kamailio.load" 2>/dev/null || true)"
+  echo "- load before Parley's run: $(tr '\n' ' ' < "$WORK/parley.load" 2>/dev/null || true)"
+  [ -z "${NOTE:-}" ] || echo "- note: $NOTE"
+  echo "- logs: bench/results/$STAMP-kamailio.log, bench/results/$STAMP-parley.log"
+} > "$RES/$STAMP.md"
+"$ROOT/bench/update-results.sh" "$RES/$STAMP.md"
+cat "$RES/$STAMP.md"
+echo "bench: table in bench/RESULTS.md and $RES/$STAMP.md; work dir $WORK"
