@@ -86,7 +86,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
         proxy_timer(core),
         housekeeping(core) {}
 
-  void send(const sip::Message& message, const sip::Flow& flow) override {
+  bool send(const sip::Message& message, const sip::Flow& flow) override {
     sip::transport::Target t;
     t.protocol = sip::transport::protocol_from_string(flow.transport).value_or(Protocol::Udp);
     t.ip = flow.host;
@@ -94,6 +94,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
     t.flow = flow.id;
     auto sent = transport.send(message, t);
     if (!sent) log->debug("event=send-failed to={}:{} error=\"{}\"", flow.host, flow.port, sent.error());
+    return sent.ok();
   }
 
   void on_binding_changes(const std::vector<sip::registrar::BindingChange>& changes) override {

@@ -99,10 +99,11 @@ std::optional<TimePoint> Proxy::next_deadline() const {
 }
 
 void Proxy::run(std::vector<Action>& actions, TimePoint now) {
+  std::vector<TransactionId> failed;
   for (auto& a : actions) {
     switch (a.kind) {
       case ActionKind::Send:
-        deps_.sender.send(a.message, a.flow);
+        if (!deps_.sender.send(a.message, a.flow) && a.txn.valid()) failed.push_back(a.txn);
         break;
       case ActionKind::NewRequest:
         on_new_request(a, now);
@@ -127,7 +128,9 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
         on_branch_failure(a.txn, 408, now);
         break;
       case ActionKind::TransportError:
-        on_branch_failure(a.txn, 503, now);
+        // §8.1.3.1 reads it as 503, but a 503 never goes upstream (§16.7
+        // step 6): the device is registered yet unreachable now, so 480.
+        on_branch_failure(a.txn, 480, now);
         break;
       case ActionKind::Terminated:
         on_terminated(a.txn);
@@ -138,6 +141,7 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
         break;
     }
   }
+  for (auto txn : failed) on_send_failed(txn, now);
 }
 
 void Proxy::send_stateless_error(const Message& request, const Flow& to, int status) {
@@ -216,28 +220,25 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
   // Request-URI; the real one is the last Route. Our Record-Route URI has no
   // user part; sip:alice@localhost with a loose Route to us (an outbound
   // proxy setting) names a user of our domain and must stay.
+  bool strict_routed = false;
   if (routing_.is_self(req.request_uri) && req.request_uri.user.empty() && !req.routes.empty()) {
     req.request_uri = req.routes.back().uri;
     req.routes.pop_back();
+    strict_routed = true;
   }
   // Our own Record-Route entries (two when we bridged transports, RFC 5658).
-  while (!req.routes.empty() && routing_.is_self(req.routes.front().uri)) {
-    req.routes.erase(req.routes.begin());
+  PoppedRoutes popped = pop_own_routes(req, routing_);
+  bool routed_by_us = popped.any || strict_routed;
+  if (popped.flow && came_over(*popped.flow, from.transport, from.host, from.port, from.id)) {
+    popped.flow.reset();
   }
-  if (!req.routes.empty()) {
-    // A preloaded route leaving us is a relay like any other (below).
-    if (!authorize_sender(txn, req, from, now, /*relay=*/true)) return;
-    auto hop = routing_.next_hop(req.routes.front().uri);
-    if (!hop) return respond(txn, req, 404, now);
-    Endpoint e;
-    e.uri = req.request_uri;
-    e.next_hop = *hop;
-    return fork(txn, std::move(req), from, {std::move(e)}, std::move(loop), now);
-  }
-  if (!routing_.is_local_domain(req.request_uri)) {
-    // Not ours: relay only for our own users (or trusted peers), never openly.
-    if (!authorize_sender(txn, req, from, now, /*relay=*/true)) return;
-    auto hop = routing_.next_hop(req.request_uri);
+  if (!req.routes.empty() || !routing_.is_local_domain(req.request_uri)) {
+    // Leaving our domain, by a preloaded Route or by the Request-URI: a
+    // relay, allowed only for our own users, trusted peers, or a dialog we
+    // record-routed — never openly.
+    if (!authorize_sender(txn, req, from, now, /*relay=*/true, routed_by_us)) return;
+    const Uri& next = req.routes.empty() ? req.request_uri : req.routes.front().uri;
+    auto hop = req.routes.empty() && popped.flow ? popped.flow : routing_.next_hop(next);
     if (!hop) return respond(txn, req, 404, now);
     Endpoint e;
     e.uri = req.request_uri;
@@ -249,7 +250,7 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
     if (req.method == Method::Options) return on_local_options(txn, req, now);
     return respond(txn, req, 404, now);
   }
-  if (!authorize_sender(txn, req, from, now)) return;
+  if (!authorize_sender(txn, req, from, now, /*relay=*/false, routed_by_us)) return;
   Location loc = deps_.locator.locate(req.request_uri);
   switch (loc.status) {
     case Location::Status::Found:
@@ -265,10 +266,12 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
 }
 
 bool Proxy::authorize_sender(TransactionId txn, const Message& req, const Flow& from,
-                             TimePoint now, bool relay) {
+                             TimePoint now, bool relay, bool routed_by_us) {
   // Out of our domain any method (OPTIONS, REGISTER, NOTIFY ...) would make
-  // us an open relay; in dialog the Record-Route set decides.
-  if ((!relay && !needs_sender_check(req.method)) || !req.to.tag().empty()) return true;
+  // us an open relay. In a dialog we record-routed, the route set decides;
+  // a To tag alone proves nothing.
+  if (!relay && !needs_sender_check(req.method)) return true;
+  if (!req.to.tag().empty() && routed_by_us) return true;
   if (config_.is_trusted && config_.is_trusted(from.host)) return true;
   std::vector<std::string> accounts;
   if (routing_.is_local_domain(req.from.uri)) {

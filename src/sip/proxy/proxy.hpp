@@ -77,7 +77,7 @@ class Proxy {
   void route_request(TransactionId txn, Message req, const Flow& from, TimePoint now);
   // `relay`: the request leaves our domain, so every out-of-dialog method is checked.
   bool authorize_sender(TransactionId txn, const Message& req, const Flow& from, TimePoint now,
-                        bool relay = false);
+                        bool relay, bool routed_by_us);
   void challenge(TransactionId txn, const Message& req, const Flow& from, auth::ChallengeKind kind,
                  bool stale, TimePoint now);
   // proxy_register.cpp: the registrar and requests answered locally.

@@ -51,7 +51,7 @@ void Proxy::fork(TransactionId txn, Message req, const Flow& from, std::vector<E
   for (const auto& target : targets) {
     auto it = forks_.find(id);
     if (it == forks_.end()) return;
-    if (!start_branch(it->second, id, target, now)) it->second.selector.add_synthetic(503);
+    if (!start_branch(it->second, id, target, now)) it->second.selector.add_synthetic(480);
   }
   auto it = forks_.find(id);
   if (it != forks_.end()) finish_branch(id, it->second, now);
@@ -75,6 +75,13 @@ bool Proxy::start_branch(Fork& f, ForkId id, const Endpoint& target, TimePoint n
     m.record_routes.insert(m.record_routes.begin(), routing_.record_route(f.inbound.transport));
     if (!iequals(hop->transport, f.inbound.transport)) {
       m.record_routes.insert(m.record_routes.begin(), routing_.record_route(hop->transport));
+    }
+    // A callee reached somewhere else than its Contact says (NAT, its own
+    // connection) must be reached the same way in the dialog.
+    auto contact_hop = routing_.next_hop(target.uri);
+    if (hop->flow_id != 0 || !contact_hop || contact_hop->host != hop->host ||
+        contact_hop->port != hop->port) {
+      set_flow_token(m.record_routes.front(), *hop);
     }
   }
   // RFC 3327: the registered Path becomes the route to the contact.
@@ -251,12 +258,15 @@ void Proxy::on_cancel(Action& a, TimePoint now) {
 }
 
 void Proxy::forward_stateless(Message message, const Flow& from) {
-  (void)from;
-  while (!message.routes.empty() && routing_.is_self(message.routes.front().uri)) {
-    message.routes.erase(message.routes.begin());
-  }
+  PoppedRoutes popped = pop_own_routes(message, routing_);
+  // Like any in-dialog request, an ACK travels only along our Record-Route.
+  if (!popped.any && !(config_.is_trusted && config_.is_trusted(from.host))) return;
   const Uri& next = message.routes.empty() ? message.request_uri : message.routes.front().uri;
   auto hop = routing_.next_hop(next);
+  if (message.routes.empty() && popped.flow &&
+      !came_over(*popped.flow, from.transport, from.host, from.port, from.id)) {
+    hop = popped.flow;
+  }
   if (!hop || routing_.is_self(message.request_uri)) return;
   if (message.max_forwards) {
     if (*message.max_forwards == 0) return;

@@ -36,6 +36,45 @@ std::string loop_hash(const Message& request) {
   return out;
 }
 
+void set_flow_token(NameAddr& rr, const NextHop& hop) {
+  // "~" separates the fields: it is a URI unreserved mark and appears in no
+  // transport name, IP literal or number.
+  rr.uri.params.set("pflow", hop.transport + "~" + hop.host + "~" + std::to_string(hop.port) +
+                                 "~" + std::to_string(hop.flow_id));
+}
+
+std::optional<NextHop> flow_token(const NameAddr& route) {
+  auto value = route.uri.params.get("pflow");
+  if (!value) return std::nullopt;
+  auto parts = split(*value, '~');
+  if (parts.size() != 4 || parts[0].empty() || parts[1].empty()) return std::nullopt;
+  auto port = parse_uint(parts[2], 65535);
+  auto flow = parse_uint(parts[3]);
+  if (!port || !flow) return std::nullopt;
+  NextHop hop;
+  hop.transport = std::string(parts[0]);
+  hop.host = std::string(parts[1]);
+  hop.port = static_cast<std::uint16_t>(*port);
+  hop.flow_id = *flow;
+  return hop;
+}
+
+bool came_over(const NextHop& hop, std::string_view transport, std::string_view host,
+               std::uint16_t port, std::uint64_t flow_id) {
+  if (hop.flow_id != 0 && hop.flow_id == flow_id) return true;
+  return iequals(hop.transport, transport) && hop.host == host && hop.port == port;
+}
+
+PoppedRoutes pop_own_routes(Message& request, const Routing& routing) {
+  PoppedRoutes out;
+  while (!request.routes.empty() && routing.is_self(request.routes.front().uri)) {
+    if (auto f = flow_token(request.routes.front())) out.flow = std::move(f);
+    request.routes.erase(request.routes.begin());
+    out.any = true;
+  }
+  return out;
+}
+
 std::string uri_transport(const Uri& uri) {
   if (auto t = uri.params.get("transport")) {
     std::string up(*t);

@@ -39,6 +39,24 @@ class Routing {
 // from a spiralling one; carried in our Via branch and checked on arrival.
 std::string loop_hash(const Message& request);
 
+// A flow token in our Record-Route (the idea of RFC 5626 §5.3): where the
+// callee registered from, so in-dialog requests reach a device behind NAT or
+// over its own connection rather than the address its Contact claims.
+void set_flow_token(NameAddr& record_route, const NextHop& hop);
+std::optional<NextHop> flow_token(const NameAddr& route);
+// The request arrived over the flow the token names: it travels the other
+// way (from the callee), so the token does not apply.
+bool came_over(const NextHop& hop, std::string_view transport, std::string_view host,
+               std::uint16_t port, std::uint64_t flow_id);
+
+// Our own Route entries at the top of a request, removed (RFC 3261 §16.4),
+// with the flow token they carried, if any.
+struct PoppedRoutes {
+  bool any = false;
+  std::optional<NextHop> flow;
+};
+PoppedRoutes pop_own_routes(Message& request, const Routing& routing);
+
 // Transport of a URI: its transport parameter, TLS for sips, UDP otherwise.
 std::string uri_transport(const Uri& uri);
 

@@ -11,7 +11,10 @@ class SipSender {
  public:
   virtual ~SipSender() = default;
   // Sends over `flow` (a connection id when non-zero, else host/port/transport).
-  virtual void send(const Message& message, const Flow& flow) = 0;
+  // False when it could not even be queued (connection gone, no route): the
+  // proxy then treats it as a transport error of that transaction
+  // (RFC 3261 §18.4) instead of waiting for Timer B/F.
+  virtual bool send(const Message& message, const Flow& flow) = 0;
 };
 
 }  // namespace parley::sip

@@ -150,29 +150,77 @@ TEST_F(ProxyFlowTest, StaleNonceIsChallengedWithStaleTrue) {
   EXPECT_NE(values[0].find("stale=true"), std::string_view::npos) << values[0];
 }
 
-// KNOWN GAP (sip/proxy design, not fixed here): in-dialog requests follow the
-// Request-URI, which is the callee's Contact. A phone behind NAT puts its
-// private address there (alice-desk: 10.0.0.5, registered from
-// 192.0.2.12:40000), so the ACK and BYE go to an unreachable address. Needs
-// the registered flow in our Record-Route (RFC 5626 flow token) or a lookup
-// of the contact in the registrar.
-TEST_F(ProxyFlowTest, DISABLED_InDialogRequestsReachANattedCalleeThroughItsFlow) {
+// In-dialog requests follow the Request-URI, the callee's Contact. A phone
+// behind NAT puts its private address there (alice-desk: 10.0.0.5,
+// registered from 192.0.2.12:40000); the flow token in our Record-Route
+// sends the ACK and BYE where the phone really is.
+TEST_F(ProxyFlowTest, InDialogRequestsReachANattedCalleeThroughItsFlow) {
   Req inv;
   inv.method = "INVITE";
   inv.extra = {"Contact: <sip:bob@192.0.2.20:5060>"};
   auto sent = deliver(inv, bob_);
   const Sent* d = only_to(sent, alice_desk_);
   ASSERT_NE(d, nullptr);
+  ASSERT_FALSE(d->message.record_routes.empty());
+  const std::string route = "Route: " + d->message.record_routes.front().to_string();
+  EXPECT_NE(route.find("pflow="), std::string::npos) << route;
   deliver(answer(d->message, 200, "t-desk", "<sip:alice-desk@10.0.0.5:5060>"), alice_desk_);
+
   Req ack;
   ack.method = "ACK";
   ack.ruri = "sip:alice-desk@10.0.0.5:5060";
   ack.to = "sip:alice@localhost";
   ack.to_tag = "t-desk";
   ack.branch = "z9hG4bKnatack";
-  ack.extra = {"Route: <sip:127.0.0.1:5060;lr>"};
-  auto fwd = deliver(ack, bob_);
-  EXPECT_NE(only_to(fwd, alice_desk_), nullptr);
+  ack.extra = {route};
+  EXPECT_NE(only_to(deliver(ack, bob_), alice_desk_), nullptr);
+
+  Req bye = ack;
+  bye.method = "BYE";
+  bye.cseq = 2;
+  bye.branch = "z9hG4bKnatbye";
+  EXPECT_NE(only_to(deliver(bye, bob_), alice_desk_), nullptr);
+
+  // The callee's own BYE travels the other way: to the caller's Contact.
+  Req back;
+  back.method = "BYE";
+  back.ruri = "sip:bob@192.0.2.20:5060";
+  back.from = "sip:alice@localhost";
+  back.from_tag = "t-desk";
+  back.to = "sip:bob@localhost";
+  back.to_tag = "ftag1";
+  back.branch = "z9hG4bKnatbyeback";
+  back.via = "UDP 10.0.0.5:5060";
+  back.extra = {route};
+  EXPECT_NE(only_to(deliver(back, alice_desk_), bob_), nullptr);
+}
+
+// A To tag alone does not make a request part of a dialog we route: a
+// stranger cannot get a fake in-dialog request relayed out of our domain.
+TEST_F(ProxyFlowTest, FakeInDialogRequestIsNotRelayed) {
+  Req bye;
+  bye.method = "BYE";
+  bye.ruri = "sip:victim@198.51.100.7:5060";
+  bye.from = "sip:someone@example.com";
+  bye.to = "sip:victim@example.com";
+  bye.to_tag = "forged";
+  auto sent = deliver(bye, udp("203.0.113.9", 5060));
+  for (const auto& s : sent) EXPECT_NE(s.flow.host, "198.51.100.7") << s.wire;
+}
+
+// A branch that cannot even be queued fails at once (RFC 3261 §18.4), and
+// the caller hears 480 rather than waiting for Timer F.
+TEST_F(ProxyFlowTest, SendFailureEndsTheBranchAtOnce) {
+  sender_.fail_sends = true;
+  Req msg;
+  msg.ruri = "sip:bob@localhost";
+  msg.from = "sip:alice@localhost";
+  auto sent = deliver(msg, alice_phone_);
+  bool got_480 = false;
+  for (const auto& s : sent) {
+    if (s.message.is_response() && s.message.status_code == 480) got_480 = true;
+  }
+  EXPECT_TRUE(got_480);
 }
 
 }  // namespace

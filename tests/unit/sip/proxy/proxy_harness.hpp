@@ -29,10 +29,12 @@ struct Sent {
 
 class RecordingSender : public SipSender {
  public:
-  void send(const Message& message, const Flow& flow) override {
+  bool send(const Message& message, const Flow& flow) override {
     sent.push_back(Sent{message, flow, serialize(message)});
+    return !fail_sends;
   }
   std::vector<Sent> sent;
+  bool fail_sends = false;  // every send reports that nothing could be queued
 };
 
 class RecordingObserver : public ProxyObserver {
