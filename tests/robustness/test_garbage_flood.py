@@ -14,10 +14,12 @@ idle_timeout 2 s, max_message_size 4096) takes, in turn:
   7. 80 TCP connections against a limit of 50 (the extra ones are closed,
      the server keeps answering UDP and the connections it kept; after they
      go, a new connection is served);
-  8. slowloris: connections that stop in the middle of the headers are
+  8. TLS: garbage inside a session and plain text on the TLS port close
+     the connection; a new TLS session is still answered;
+  9. slowloris: connections that stop in the middle of the headers are
      closed by the idle timeout.
 
-Then: the process is alive, alice's registration made before the flood still
+Then: the process is alive and idle (under 50% CPU over 1 s), alice's registration made before the flood still
 routes a MESSAGE from bob to alice's socket, and a new REGISTER gets 200.
 The random data is seeded (ROBUST_SEED, printed) so a failure can be replayed.
 
@@ -27,6 +29,7 @@ import os
 import random
 import secrets
 import socket
+import ssl
 import sys
 import time
 
@@ -304,6 +307,67 @@ def tcp_options_ok(srv):
     return False
 
 
+def phase_tls_garbage(srv, rng, problems):
+    """Garbage inside an established TLS session, then a valid OPTIONS on a new one."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # the server's self-signed development certificate
+    sessions = []
+    try:
+        # Both at once: neither completes a message, so the idle timeout may be what closes them.
+        for payload in (rng.randbytes(3000), b"INVITE \x00\xff sip:\r\n\r\n" * 20):
+            tcp = socket.create_connection((sk.HOST, srv.tls_port), timeout=5)
+            s = ctx.wrap_socket(tcp, server_hostname="localhost")
+            sessions.append(s)
+            try:
+                s.sendall(payload)
+            except OSError:
+                pass
+        for s in sessions:
+            if not sk.wait_closed(s, IDLE_TIMEOUT + 3.0):
+                problems.append("TLS: garbage in a session did not close the connection")
+    finally:
+        for s in sessions:
+            s.close()
+    # Not TLS at all on the TLS port.
+    with socket.create_connection((sk.HOST, srv.tls_port), timeout=5) as s:
+        s.sendall(b"OPTIONS sip:localhost SIP/2.0\r\n\r\n" * 10)
+        if not sk.wait_closed(s, 5.0):
+            problems.append("TLS: plain text on the TLS port did not close the connection")
+    with socket.create_connection((sk.HOST, srv.tls_port), timeout=5) as tcp:
+        with ctx.wrap_socket(tcp, server_hostname="localhost") as s:
+            call_id, req = options(s.getsockname()[1], "TLS")
+            s.sendall(req)
+            reader, got, end = sk.StreamReader(), None, time.monotonic() + 5
+            while got is None and time.monotonic() < end:
+                try:
+                    data = s.recv(65536)
+                except (socket.timeout, ssl.SSLError):
+                    break
+                if not data:
+                    break
+                got = next((m for m in reader.feed(data) if m.call_id == call_id), None)
+            if got is None or got.status >= 300:
+                problems.append(f"TLS: OPTIONS after the garbage got {got and got.first}")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def check_idle_cpu(srv, problems):
+    """After the flood the server must go idle (no busy loop on a dead socket)."""
+    before, t0 = cpu_seconds(srv.proc.pid), time.monotonic()
+    time.sleep(1.0)  # a measurement window, not a synchronisation
+    used = cpu_seconds(srv.proc.pid) - before
+    share = used / (time.monotonic() - t0)
+    sk.log(f"idle CPU after the flood: {share:.0%}")
+    if share > 0.5:
+        problems.append(f"server busy after the flood: {share:.0%} CPU while idle")
+
+
 def phase_slowloris(srv, problems):
     conns = []
     partial = (f"OPTIONS sip:localhost SIP/2.0\r\nVia: SIP/2.0/TCP {sk.HOST}:1;branch=z9hG4bKslow\r\n"
@@ -354,6 +418,7 @@ def body(work):
                   ("content-length", lambda: phase_huge_content_length(srv, problems)),
                   ("reflection", lambda: phase_reflection(srv, problems)),
                   ("connections", lambda: phase_connection_limit(srv, problems)),
+                  ("tls", lambda: phase_tls_garbage(srv, rng, problems)),
                   ("slowloris", lambda: phase_slowloris(srv, problems))]
         for name, run in phases:
             t0 = time.monotonic()
@@ -361,6 +426,7 @@ def body(work):
             sk.log(f"phase {name}: {time.monotonic() - t0:.1f}s")
             sk.check(srv.alive(), f"server died in phase {name}; log:\n{srv.log_tail()}")
 
+        check_idle_cpu(srv, problems)
         # alice's binding from before the flood still routes bob's MESSAGE.
         text = "after-flood-" + secrets.token_hex(6)
         started = bob.start_message("alice", text)

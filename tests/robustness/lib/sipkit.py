@@ -17,6 +17,7 @@ import select
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -497,10 +498,10 @@ def wait_closed(sock, timeout):
         try:
             if not sock.recv(65536):
                 return True
-        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-            return True
-        except BlockingIOError:
+        except (BlockingIOError, socket.timeout, ssl.SSLWantReadError):
             continue
+        except OSError:  # reset, aborted, or a TLS error on a dying session
+            return True
 
 
 def is_open_now(sock):
