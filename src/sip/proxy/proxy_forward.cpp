@@ -89,12 +89,7 @@ bool Proxy::start_branch(Fork& f, ForkId id, const Endpoint& target, TimePoint n
     if (auto route = parse_name_addr(*p)) m.routes.insert(m.routes.begin(), std::move(*route));
   }
   // §16.6 step 8.
-  const LocalAddress* self = routing_.local_address(hop->transport);
-  Via via;
-  via.transport = hop->transport;
-  via.host = self ? self->host : "127.0.0.1";
-  via.port = self ? self->port : 5060;
-  via.params.set("branch", generate_branch() + f.loop_hash);
+  Via via = routing_.own_via(hop->transport, generate_branch() + f.loop_hash);
   via.params.set_flag("rport");
   m.vias.insert(m.vias.begin(), std::move(via));
 
@@ -272,13 +267,7 @@ void Proxy::forward_stateless(Message message, const Flow& from) {
     if (*message.max_forwards == 0) return;
     --*message.max_forwards;
   }
-  const LocalAddress* self = routing_.local_address(hop->transport);
-  Via via;
-  via.transport = hop->transport;
-  via.host = self ? self->host : "127.0.0.1";
-  via.port = self ? self->port : 5060;
-  via.params.set("branch", generate_branch());
-  message.vias.insert(message.vias.begin(), std::move(via));
+  message.vias.insert(message.vias.begin(), routing_.own_via(hop->transport, generate_branch()));
   ++stats_.stateless_forwards;
   deps_.sender.send(message, flow_to(*hop));
 }

@@ -131,6 +131,16 @@ const LocalAddress* Routing::local_address(std::string_view transport) const {
   return config_.addresses.empty() ? nullptr : &config_.addresses.front();
 }
 
+Via Routing::own_via(std::string_view transport, std::string branch) const {
+  const LocalAddress* a = local_address(transport);
+  Via via;
+  via.transport = std::string(transport);
+  via.host = a ? a->host : "127.0.0.1";
+  via.port = a ? a->port : 5060;
+  via.params.set("branch", branch);
+  return via;
+}
+
 NameAddr Routing::record_route(std::string_view transport) const {
   const LocalAddress* a = local_address(transport);
   NameAddr out;

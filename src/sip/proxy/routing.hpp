@@ -27,6 +27,8 @@ class Routing {
   std::optional<NextHop> next_hop(const Uri& uri) const;
   // Our address for a transport, for Via and Record-Route.
   const LocalAddress* local_address(std::string_view transport) const;
+  // Our Via for a request leaving over `transport` (RFC 3261 §16.6 step 8).
+  Via own_via(std::string_view transport, std::string branch) const;
   // Our Record-Route / Via address for one side of the proxy, with ;lr.
   NameAddr record_route(std::string_view transport) const;
 
