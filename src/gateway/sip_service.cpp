@@ -86,7 +86,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
         proxy_timer(core),
         housekeeping(core) {}
 
-  bool send(const sip::Message& message, const sip::Flow& flow) override {
+  bool send(const sip::Message& message, const sip::Flow& flow, sip::TransactionId txn) override {
     sip::transport::Target t;
     t.protocol = sip::transport::protocol_from_string(flow.transport).value_or(Protocol::Udp);
     t.ip = flow.host;
@@ -94,7 +94,22 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
     t.flow = flow.id;
     auto sent = transport.send(message, t);
     if (!sent) log->debug("event=send-failed to={}:{} error=\"{}\"", flow.host, flow.port, sent.error());
+    // A connection still being set up may fail later; remember whose
+    // message rides on it so the failure ends that transaction at once.
+    if (sent && *sent != 0 && txn.valid() && transport.flow_pending(*sent)) {
+      awaiting_connect[*sent].push_back(txn);
+    }
     return sent.ok();
+  }
+
+  void on_send_failed(const sip::transport::SendFailure& f) {
+    log->debug("event=flow-send-failed flow={} reason=\"{}\"", f.flow, f.reason);
+    auto it = awaiting_connect.find(f.flow);
+    if (it == awaiting_connect.end()) return;
+    auto txns = std::move(it->second);
+    awaiting_connect.erase(it);
+    for (auto txn : txns) proxy->on_send_failed(txn, SteadyClock::now());
+    rearm();
   }
 
   void on_binding_changes(const std::vector<sip::registrar::BindingChange>& changes) override {
@@ -166,6 +181,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   }
 
   void on_flow_closed(sip::transport::FlowId flow) {
+    awaiting_connect.erase(flow);
     flow_bindings.erase(flow);
     auto removed = registrar.remove_flow(flow);
     for (auto& b : removed) {
@@ -212,6 +228,8 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   asio::steady_timer housekeeping;
   std::vector<sip::registrar::BindingChange> pending;
   std::unordered_map<std::uint64_t, std::size_t> flow_bindings;  // flow -> bindings over it
+  // Transactions whose messages wait on a connection still being set up.
+  std::unordered_map<std::uint64_t, std::vector<sip::TransactionId>> awaiting_connect;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -237,9 +255,7 @@ Status<std::string> SipService::start(const store::Directory& directory,
   s.transport.set_callbacks(sip::transport::TransportCallbacks{
       [&s](sip::Message&& m, const sip::transport::Source& src) { s.on_message(std::move(m), src); },
       [&s](sip::transport::FlowId flow) { s.on_flow_closed(flow); },
-      [&s](const sip::transport::SendFailure& f) {
-        s.log->debug("event=flow-send-failed flow={} reason=\"{}\"", f.flow, f.reason);
-      }});
+      [&s](const sip::transport::SendFailure& f) { s.on_send_failed(f); }});
   auto started = s.transport.start();
   if (!started) return started;
 

@@ -103,7 +103,7 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
   for (auto& a : actions) {
     switch (a.kind) {
       case ActionKind::Send:
-        if (!deps_.sender.send(a.message, a.flow) && a.txn.valid()) failed.push_back(a.txn);
+        if (!deps_.sender.send(a.message, a.flow, a.txn) && a.txn.valid()) failed.push_back(a.txn);
         break;
       case ActionKind::NewRequest:
         on_new_request(a, now);
@@ -147,7 +147,7 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
 void Proxy::send_stateless_error(const Message& request, const Flow& to, int status) {
   if (!request.is_request() || request.method == Method::Ack || request.vias.empty()) return;
   Message resp = make_response(request, status);
-  deps_.sender.send(resp, to);
+  deps_.sender.send(resp, to, TransactionId{});
 }
 
 void Proxy::on_new_request(Action& a, TimePoint now) {

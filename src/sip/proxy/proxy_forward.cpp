@@ -269,7 +269,7 @@ void Proxy::forward_stateless(Message message, const Flow& from) {
   }
   message.vias.insert(message.vias.begin(), routing_.own_via(hop->transport, generate_branch()));
   ++stats_.stateless_forwards;
-  deps_.sender.send(message, flow_to(*hop));
+  deps_.sender.send(message, flow_to(*hop), TransactionId{});
 }
 
 void Proxy::forward_response_stateless(Message response) {
@@ -290,7 +290,7 @@ void Proxy::forward_response_stateless(Message response) {
   auto port = rport ? parse_uint(*rport, 65535) : std::nullopt;
   hop.port = port ? static_cast<std::uint16_t>(*port) : (next.port ? next.port : 5060);
   ++stats_.stateless_forwards;
-  deps_.sender.send(response, flow_to(hop));
+  deps_.sender.send(response, flow_to(hop), TransactionId{});
 }
 
 void Proxy::on_terminated(TransactionId txn) {

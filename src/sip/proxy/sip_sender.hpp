@@ -14,7 +14,10 @@ class SipSender {
   // False when it could not even be queued (connection gone, no route): the
   // proxy then treats it as a transport error of that transaction
   // (RFC 3261 §18.4) instead of waiting for Timer B/F.
-  virtual bool send(const Message& message, const Flow& flow) = 0;
+  // `txn` is the transaction the message belongs to (invalid for stateless
+  // sends): a later asynchronous failure (connection refused) is reported
+  // back with Proxy::on_send_failed(txn).
+  virtual bool send(const Message& message, const Flow& flow, TransactionId txn) = 0;
 };
 
 }  // namespace parley::sip

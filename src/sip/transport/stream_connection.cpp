@@ -137,6 +137,15 @@ void StreamConnection::on_read(std::size_t n) {
     // The upper layer may have closed us, or everything, from its callback.
     if (state_ == State::Closed || host_ == nullptr) return;
   }
+  if (framer_.buffered() == 0) {
+    partial_since_ = Clock::time_point::max();
+  } else if (partial_since_ == Clock::time_point::max()) {
+    partial_since_ = last_activity_;
+    // The idle timer may be further away (or off): bring it forward.
+    if (options_.idle_timeout.count() == 0 || options_.message_timeout < options_.idle_timeout) {
+      arm_timer(partial_since_ + options_.message_timeout);
+    }
+  }
   if (!closing_) read_next();
 }
 
@@ -201,15 +210,27 @@ void StreamConnection::on_timer() {
     close(state_ == State::Connecting ? "connect timeout" : "tls handshake timeout");
     return;
   }
-  auto deadline = last_activity_ + options_.idle_timeout;
-  if (pinned_ && Clock::now() >= deadline) {
-    deadline = Clock::now() + options_.idle_timeout;
-  } else if (Clock::now() >= deadline) {
+  constexpr auto kNever = Clock::time_point::max();
+  const auto now = Clock::now();
+  auto idle_deadline =
+      options_.idle_timeout.count() > 0 ? last_activity_ + options_.idle_timeout : kNever;
+  const auto message_deadline =
+      partial_since_ != kNever ? partial_since_ + options_.message_timeout : kNever;
+  if (now >= message_deadline) {
     ++host_->counters().idle_closes;
-    close("idle timeout");
+    close("incomplete message timeout");
     return;
   }
-  arm_timer(deadline);
+  if (now >= idle_deadline) {
+    if (!pinned_) {
+      ++host_->counters().idle_closes;
+      close("idle timeout");
+      return;
+    }
+    idle_deadline = now + options_.idle_timeout;
+  }
+  const auto next = std::min(idle_deadline, message_deadline);
+  if (next != kNever) arm_timer(next);
 }
 
 void StreamConnection::close(std::string_view reason) {

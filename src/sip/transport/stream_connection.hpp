@@ -50,6 +50,9 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
     FlowId id = 0;
     std::size_t listener = kAnyListener;
     std::chrono::seconds idle_timeout{300};
+    // A message begun must be complete within this time, however slowly its
+    // bytes trickle in (a slowloris peer resets the idle timer forever).
+    std::chrono::seconds message_timeout{30};
     std::chrono::seconds setup_timeout{10};  // connect + TLS handshake
     std::size_t max_queue_bytes = 1 << 20;
     FramerLimits framer;
@@ -83,6 +86,7 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
   const std::string& remote_ip() const { return remote_ip_; }
   std::uint16_t remote_port() const { return remote_port_; }
   bool usable() const { return state_ != State::Closed && !closing_; }
+  bool established() const { return state_ == State::Open; }
   bool inbound() const { return inbound_; }
 
  private:
@@ -109,6 +113,8 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point last_activity_;
   bool pinned_ = false;
+  // When the framer started holding an incomplete message; max() when empty.
+  std::chrono::steady_clock::time_point partial_since_ = std::chrono::steady_clock::time_point::max();
   std::string remote_ip_;
   std::uint16_t remote_port_ = 0;
   StreamFramer framer_;

@@ -382,6 +382,9 @@ StreamConnection::Options TransportLayer::Impl::connection_options(Protocol p,
   o.id = next_flow_++;
   o.listener = listener;
   o.idle_timeout = config_.idle_timeout;
+  o.message_timeout = config_.idle_timeout.count() > 0
+                          ? std::min(config_.message_timeout, config_.idle_timeout)
+                          : config_.message_timeout;
   o.setup_timeout = p == Protocol::Tls ? config_.tls_handshake_timeout : config_.connect_timeout;
   o.max_queue_bytes = config_.max_write_queue_bytes;
   o.framer.max_header_bytes = config_.max_header_bytes;
@@ -438,6 +441,11 @@ std::size_t TransportLayer::connection_count() const { return impl_->flows_.size
 void TransportLayer::set_flow_pinned(FlowId flow, bool pinned) {
   const auto it = impl_->flows_.find(flow);
   if (it != impl_->flows_.end()) it->second->set_pinned(pinned);
+}
+
+bool TransportLayer::flow_pending(FlowId flow) const {
+  const auto it = impl_->flows_.find(flow);
+  return it != impl_->flows_.end() && it->second->usable() && !it->second->established();
 }
 
 bool TransportLayer::flow_open(FlowId flow) const {

@@ -71,6 +71,9 @@ class TransportLayer {
   const TransportCounters& counters() const;
   std::size_t connection_count() const;
   bool flow_open(FlowId flow) const;
+  // The connection is still connecting or in its TLS handshake: what is
+  // sent over it now may yet fail through on_send_failed.
+  bool flow_pending(FlowId flow) const;
   // Keeps a connection that carries registrations open past the idle
   // timeout (its registered device is reached over it, RFC 5626 §3).
   void set_flow_pinned(FlowId flow, bool pinned);

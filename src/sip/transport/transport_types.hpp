@@ -74,6 +74,9 @@ struct TransportConfig {
   std::vector<ListenSpec> listen;
   std::size_t max_connections = 1024;            // TCP + TLS, both directions
   std::chrono::seconds idle_timeout{300};        // close a silent connection
+  // Close a connection whose message is not complete after this long (never
+  // more than idle_timeout): bytes trickled slowly must not hold a slot.
+  std::chrono::seconds message_timeout{30};
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds tls_handshake_timeout{10};
   std::size_t max_write_queue_bytes = 1 << 20;   // per connection; overflow closes it

@@ -29,7 +29,7 @@ struct Sent {
 
 class RecordingSender : public SipSender {
  public:
-  bool send(const Message& message, const Flow& flow) override {
+  bool send(const Message& message, const Flow& flow, TransactionId) override {
     sent.push_back(Sent{message, flow, serialize(message)});
     return !fail_sends;
   }
