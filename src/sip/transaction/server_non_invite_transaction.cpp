@@ -1,14 +1,19 @@
 #include "sip/transaction/server_non_invite_transaction.hpp"
 
-#include <memory>
 #include <utility>
+
+#include "sip/message/parser.hpp"
+#include "sip/message/serializer.hpp"
 
 namespace parley::sip {
 
 void ServerNonInviteTransaction::on_request(Outbox& ob) {
   // §17.2.2: absorbed in Trying; answered with the last response afterwards.
-  if ((state_ == State::Proceeding || state_ == State::Completed) && last_response_) {
-    ob.send(*last_response_, flow_);
+  if ((state_ == State::Proceeding || state_ == State::Completed) && !last_response_.empty()) {
+    // Retransmissions are rare: parsing the kept bytes again is cheaper than
+    // keeping every response parsed for 32 s.
+    auto again = parse_message(last_response_, Framing::Datagram);
+    if (again) ob.send(std::move(again).value(), flow_);
   }
 }
 
@@ -16,13 +21,16 @@ bool ServerNonInviteTransaction::on_tu_response(Message response, Outbox& ob) {
   // §17.2.2: finals after the first one are discarded.
   if (state_ != State::Trying && state_ != State::Proceeding) return false;
   const bool final = response.status_code >= 200;
-  if (!flow_.reliable) {
-    if (last_response_) {
-      *last_response_ = response;
-    } else {
-      last_response_ = std::make_unique<Message>(response);
-    }
+  // A digest challenge is answered like a stateless UAS would (RFC 3261
+  // §8.2.7): a retransmitted request simply earns a fresh challenge, and an
+  // unauthenticated sender cannot fill the table with 32 s of state per request.
+  const bool challenge = response.status_code == 401 || response.status_code == 407;
+  if (final && challenge && ob.config().stateless_challenges) {
+    ob.send(std::move(response), flow_);
+    terminate(ob);
+    return true;
   }
+  if (!flow_.reliable) last_response_ = serialize(response);
   ob.send(std::move(response), flow_);
   if (!final) {
     state_ = State::Proceeding;

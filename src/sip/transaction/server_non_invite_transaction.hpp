@@ -1,11 +1,12 @@
 // RFC 3261 §17.2.2 server non-INVITE transaction (Trying, Proceeding,
 // Completed, Terminated; Timer J). Retransmitted requests are answered with
-// the last response sent. Owned by TransactionLayer; driven through an
-// Outbox. Thread: core.
+// the last response sent, kept serialized (a few hundred bytes instead of a
+// parsed Message: over UDP hundreds of thousands wait out Timer J at once).
+// Owned by TransactionLayer; driven through an Outbox. Thread: core.
 #pragma once
 
 #include <cstdint>
-#include <memory>
+#include <string>
 
 #include "sip/message/message.hpp"
 #include "sip/transaction/outbox.hpp"
@@ -28,13 +29,14 @@ class ServerNonInviteTransaction {
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
   const Flow& flow() const { return flow_; }
-  const Message* last_response() const { return last_response_.get(); }
+  // The last response as sent (wire form), empty if none is kept.
+  const std::string& last_response_bytes() const { return last_response_; }
 
  private:
   void terminate(Outbox& ob);
 
-  // Kept on unreliable transports only, where retransmissions come (by pointer: Message is large).
-  std::unique_ptr<Message> last_response_;
+  // Kept on unreliable transports only, where retransmissions come.
+  std::string last_response_;
   Flow flow_;
   State state_ = State::Trying;
 };

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "base/clock.hpp"
 #include "sip/transaction/transaction_action.hpp"
@@ -38,17 +39,32 @@ class TimerSet {
   std::multimap<TimePoint, Entry> items_;
 };
 
-// The running timers of one transaction, by name, so they can be stopped.
+// The running timers of one transaction, by name, so they can be stopped. No
+// state machine runs more than three at once (e.g. A, B and Trying), so a few
+// slots tagged with their name keep every transaction entry small.
 struct TimerSlots {
-  std::array<std::optional<TimerSet::Handle>, static_cast<std::size_t>(TimerName::Count)> slots;
+  static constexpr std::size_t kCapacity = 4;
+  struct Slot {
+    TimerName name = TimerName::Count;
+    std::optional<TimerSet::Handle> handle;
+  };
+  std::array<Slot, kCapacity> slots;
 
+  // The slot of timer `n`, given a free one if it has none (empty if not running).
   std::optional<TimerSet::Handle>& operator[](TimerName n) {
-    return slots[static_cast<std::size_t>(n)];
+    Slot* free = nullptr;
+    for (auto& s : slots) {
+      if (s.name == n) return s.handle;
+      if (!s.handle && free == nullptr) free = &s;
+    }
+    if (free == nullptr) throw std::logic_error("TimerSlots: more timers than slots");
+    free->name = n;
+    return free->handle;
   }
   void cancel_all(TimerSet& set) {
     for (auto& s : slots) {
-      if (s) set.cancel(*s);
-      s.reset();
+      if (s.handle) set.cancel(*s.handle);
+      s.handle.reset();
     }
   }
 };

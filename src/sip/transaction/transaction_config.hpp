@@ -23,9 +23,12 @@ struct TransactionConfig {
   // Live transactions (client + server) beyond which new server transactions
   // are refused; the caller answers 503 statelessly (RFC 3261 §21.5.4).
   // Sizing: over UDP a non-INVITE lives 64*T1 (32 s) after its final, so
-  // 10,000 requests/s keep ~320,000 alive; each costs ~1.5 KB of heap
-  // (entry, keys, timer, stored response), ~0.5 KB without the response (TCP).
+  // 10,000 requests/s keep ~320,000 alive; each costs ~1 KB of heap (entry,
+  // keys, timer, the response kept serialized), less without it (TCP).
   std::size_t max_transactions = 500000;
+  // 401/407 finals of non-INVITE requests end their server transaction at
+  // once (stateless challenge, RFC 3261 §8.2.7) instead of waiting Timer J.
+  bool stateless_challenges = true;
   // Buckets reserved up front so the tables do not rehash under load.
   std::size_t reserve = 4096;
 

@@ -42,13 +42,13 @@ TEST(ServerNonInvite, CompletedAnswersWithFinalUntilTimerJ) {
   s.wire(r, udp_flow());
   TransactionId id = s.last_new();
   s.advance(Millis{10});
-  EXPECT_TRUE(s.tu_response(id, make_response(r, 401)));
+  EXPECT_TRUE(s.tu_response(id, make_response(r, 403)));
   EXPECT_EQ(state_of(s, id), State::Completed);
   s.advance(Millis{1000});
   s.wire(r, udp_flow());
   // §17.2.2: later finals from the TU are discarded.
   EXPECT_FALSE(s.tu_response(id, make_response(r, 200)));
-  EXPECT_EQ(s.take(), "0:NewRequest REGISTER | 10:Send 401 | 1010:Send 401");
+  EXPECT_EQ(s.take(), "0:NewRequest REGISTER | 10:Send 403 | 1010:Send 403");
   s.advance(Millis{30999});
   EXPECT_EQ(s.take(), "");
   s.advance(Millis{1});
@@ -118,6 +118,53 @@ TEST(ServerNonInvite, UnknownMethodIsANonInviteTransaction) {
   other.method_text = "BAR";
   s.wire(other, udp_flow());  // another method with the same branch: another transaction
   EXPECT_EQ(s.layer().size(), 2u);
+}
+
+TEST(ServerNonInvite, KeptResponseIsResentWhole) {
+  Scenario s;
+  Message r = reg();
+  s.wire(r, udp_flow());
+  TransactionId id = s.last_new();
+  Message ok = make_response(r, 200);
+  ok.add_header("Server", "Parley");
+  s.tu_response(id, ok);
+  EXPECT_FALSE(s.layer().find<ServerNonInviteTransaction>(id)->last_response_bytes().empty());
+  s.take();
+  s.wire(r, udp_flow());
+  const auto& out = s.actions();
+  ASSERT_FALSE(out.empty());
+  const Message& again = out.back().message;
+  EXPECT_EQ(again.status_code, 200);
+  EXPECT_EQ(again.call_id, ok.call_id);
+  EXPECT_EQ(again.cseq.number, ok.cseq.number);
+  EXPECT_EQ(again.header("Server").value_or(""), "Parley");
+}
+
+TEST(ServerNonInvite, ChallengeIsStateless) {
+  // RFC 3261 §8.2.7: a 401/407 ends the transaction at once; a retransmitted
+  // request is a new transaction and earns a new challenge.
+  Scenario s;
+  Message r = reg();
+  s.wire(r, udp_flow());
+  TransactionId id = s.last_new();
+  EXPECT_TRUE(s.tu_response(id, make_response(r, 401)));
+  EXPECT_EQ(s.layer().find<ServerNonInviteTransaction>(id), nullptr);
+  EXPECT_EQ(s.take(), "0:NewRequest REGISTER | 0:Send 401 | 0:Terminated");
+  s.wire(r, udp_flow());
+  EXPECT_EQ(s.take(), "0:NewRequest REGISTER");
+}
+
+TEST(ServerNonInvite, ChallengeKeptWhenConfigured) {
+  TransactionConfig c;
+  c.stateless_challenges = false;
+  Scenario s(c);
+  Message r = reg();
+  s.wire(r, udp_flow());
+  TransactionId id = s.last_new();
+  EXPECT_TRUE(s.tu_response(id, make_response(r, 407)));
+  EXPECT_EQ(state_of(s, id), State::Completed);
+  s.wire(r, udp_flow());
+  EXPECT_EQ(s.take(), "0:NewRequest REGISTER | 0:Send 407 | 0:Send 407");
 }
 
 }  // namespace
