@@ -266,7 +266,15 @@ bool Registrar::has_bindings(std::string_view aor, TimePoint now) const {
 
 bool Registrar::is_registered_source(std::string_view aor, std::string_view transport,
                                      std::string_view ip, std::uint16_t port) const {
-  return sources_.count(source_key(aor, transport, ip, port)) != 0;
+  // A scan of the AOR's few bindings: an index keyed by source would cost
+  // ~130 B of heap per contact (bench/RESULTS.md, memory per contact).
+  auto it = aors_.find(std::string(aor));
+  if (it == aors_.end()) return false;
+  return std::any_of(it->second.bindings.begin(), it->second.bindings.end(),
+                     [&](const Binding& b) {
+                       return b.source.port == port && b.source.ip == ip &&
+                              iequals(b.source.transport, transport);
+                     });
 }
 
 std::vector<Binding> Registrar::remove_flow(std::uint64_t flow_id) {
@@ -320,31 +328,16 @@ bool Registrar::restore(Binding binding, TimePoint now) {
 }
 
 void Registrar::index(const Binding& b, int delta) {
-  const std::string key = source_key(b.aor, b.source.transport, b.source.ip, b.source.port);
+  if (b.source.flow_id == 0) return;
   if (delta > 0) {
-    ++sources_[key];
-    if (b.source.flow_id != 0) flows_[b.source.flow_id].push_back(b.aor);
+    flows_[b.source.flow_id].push_back(b.aor);
     return;
   }
-  if (auto s = sources_.find(key); s != sources_.end() && --s->second <= 0) sources_.erase(s);
-  if (b.source.flow_id == 0) return;
   if (auto f = flows_.find(b.source.flow_id); f != flows_.end()) {
     auto& v = f->second;
     if (auto pos = std::find(v.begin(), v.end(), b.aor); pos != v.end()) v.erase(pos);
     if (v.empty()) flows_.erase(f);
   }
-}
-
-std::string Registrar::source_key(std::string_view aor, std::string_view transport,
-                                  std::string_view ip, std::uint16_t port) {
-  // NUL separators cannot be confused with text; transports compare without case.
-  std::string key;
-  key.reserve(aor.size() + transport.size() + ip.size() + 10);
-  key.append(aor).push_back('\0');
-  key.append(to_lower(transport)).push_back('\0');
-  key.append(ip).push_back('\0');
-  key.append(std::to_string(port));
-  return key;
 }
 
 }  // namespace parley::sip::registrar

@@ -97,8 +97,6 @@ class Registrar {
   void commit(const std::string& aor, std::vector<Binding> next);
   void index(const Binding& b, int delta);
   void schedule(Map::iterator it);
-  static std::string source_key(std::string_view aor, std::string_view transport,
-                                std::string_view ip, std::uint16_t port);
 
   RegistrarConfig config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -107,7 +105,6 @@ class Registrar {
   // Expiry checks, one live entry per AOR (older ones are skipped when their
   // time differs from Aor::next_check).
   std::priority_queue<Check, std::vector<Check>, std::greater<>> checks_;
-  std::unordered_map<std::string, int> sources_;  // source_key -> bindings
   std::unordered_map<std::uint64_t, std::vector<std::string>> flows_;  // flow -> AORs (one per binding)
 };
 
