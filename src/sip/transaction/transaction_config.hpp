@@ -23,9 +23,10 @@ struct TransactionConfig {
   // Live transactions (client + server) beyond which new server transactions
   // are refused; the caller answers 503 statelessly (RFC 3261 §21.5.4).
   // Sizing: over UDP a non-INVITE lives 64*T1 (32 s) after its final, so
-  // 10,000 requests/s keep ~320,000 alive; each costs ~1 KB of heap (entry,
-  // keys, timer, the response kept serialized), less without it (TCP).
-  std::size_t max_transactions = 500000;
+  // 10,000 requests/s keep ~320,000 alive; each costs ~1.1 KB of heap (entry,
+  // keys, timer, the response kept serialized; tests/unit/sip/transaction/
+  // transaction_memory_test.cpp), less without it (TCP): ~1.1 GB at the limit.
+  std::size_t max_transactions = 1000000;
   // 401/407 finals of non-INVITE requests end their server transaction at
   // once (stateless challenge, RFC 3261 §8.2.7) instead of waiting Timer J.
   bool stateless_challenges = true;
