@@ -1,17 +1,27 @@
 #include "gateway/endpoint_locator.hpp"
 
+#include "base/strings.hpp"
+
 namespace parley::gateway {
 
 sip::Endpoint endpoint_of(const sip::registrar::Binding& b) {
   sip::Endpoint e;
   e.kind = sip::Endpoint::Kind::SipContact;
   e.uri = b.uri;
-  // Send where the device registered from, not to what its Contact claims:
-  // that is what reaches it behind NAT and over its own TCP/TLS connection.
+  // Over TCP/TLS the device is reached over its own connection. Over UDP,
+  // a Contact whose host is the very address the REGISTER came from is
+  // reached as it says (a third party may register it, RFC 3261 §10.2);
+  // one naming another host sits behind NAT (a private address in the
+  // Contact), so the request goes where the REGISTER came from.
   e.next_hop.transport = b.source.transport;
   e.next_hop.host = b.source.ip;
   e.next_hop.port = b.source.port;
   e.next_hop.flow_id = b.source.flow_id;
+  if (b.source.flow_id == 0 && b.uri.host == b.source.ip &&
+      iequals(b.source.transport, "UDP") &&
+      iequals(b.uri.params.get("transport").value_or("udp"), "udp")) {
+    e.next_hop.port = b.uri.port ? b.uri.port : 5060;
+  }
   e.path = b.path;
   e.q = static_cast<float>(b.q_milli) / 1000.0F;
   e.identity = b.aor;
