@@ -244,7 +244,10 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
   if (popped.flow && came_over(*popped.flow, from.transport, from.host, from.port, from.id)) {
     popped.flow.reset();
   }
-  if (!req.routes.empty() || !routing_.is_local_domain(req.request_uri)) {
+  // In a dialog we record-routed, the Request-URI is the remote target
+  // (RFC 3261 §12.2.1.1), never a user to look up again.
+  const bool in_dialog = routed_by_us && !req.to.tag().empty() && !routing_.is_self(req.request_uri);
+  if (!req.routes.empty() || in_dialog || !routing_.is_local_domain(req.request_uri)) {
     // Leaving our domain, by a preloaded Route or by the Request-URI: a
     // relay, allowed only for our own users, trusted peers, or a dialog we
     // record-routed — never openly.

@@ -92,7 +92,9 @@ std::string_view Routing::default_host(std::string_view host) {
 bool Routing::is_local_domain(const Uri& uri) const {
   if (!uri.is_sip() && uri.scheme != "tel") return false;
   if (uri.scheme == "tel") return true;  // numbers are looked up in our directory
-  if (iequals(uri.host, config_.domain)) return true;
+  // The domain with a port that is not one of ours is some other element
+  // on the same host (a device whose Contact uses our IP-literal domain).
+  if (iequals(uri.host, config_.domain)) return uri.port == 0 || is_self(uri);
   return is_self(uri);
 }
 

@@ -38,6 +38,16 @@ TEST_F(RoutingTest, LocalDomainAndSelf) {
   EXPECT_FALSE(routing_.is_self(uri("sip:192.0.2.2;lr")));
 }
 
+// With an IP-literal domain (the benchmark's 127.0.0.1), a device on the same
+// host is another element: its port tells it apart from us.
+TEST_F(RoutingTest, IpLiteralDomainWithAForeignPortIsNotLocal) {
+  config_.domain = "192.0.2.1";
+  EXPECT_TRUE(routing_.is_local_domain(uri("sip:alice@192.0.2.1")));
+  EXPECT_TRUE(routing_.is_local_domain(uri("sip:alice@192.0.2.1:5060")));
+  EXPECT_FALSE(routing_.is_local_domain(uri("sip:192.0.2.1:6081")));
+  EXPECT_FALSE(routing_.is_local_domain(uri("sip:uas@192.0.2.1:6081")));
+}
+
 TEST_F(RoutingTest, NextHopResolvesOnlyLiterals) {
   auto hop = routing_.next_hop(uri("sip:bob@192.0.2.9:5080;transport=tcp"));
   ASSERT_TRUE(hop);
