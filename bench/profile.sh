@@ -70,9 +70,10 @@ profile() {
     -r "$RATE" -m "$n" -d "$hold" -l $((RATE * 4 + 100)) > "$WORK/$name.out" 2>&1 || true
   wait "$perf_pid" || true
   if [ -n "$UAS" ]; then kill "$UAS" 2>/dev/null || true; wait "$UAS" 2>/dev/null || true; UAS=; fi
-  echo "== $name at $RATE/s: $(grep -E 'Successful call|Failed call' "$WORK/$name.out" | awk '{printf "%s %s=%s ", $1, $2, $5}')"
-  perf report -i "$WORK/$name.perf" --no-children --sort symbol --stdio 2>/dev/null \
-    | grep -E '^ +[0-9.]+%' | head -n 25 | tee "$WORK/$name.top.txt"
+  echo "== $name at $RATE/s: $(grep -E 'Successful call|Failed call' "$WORK/$name.out" | tr -s ' |' ' ' | tr '\n' ';')"
+  perf report -i "$WORK/$name.perf" --no-children --sort symbol --stdio -g none 2>/dev/null \
+    | grep -E '^ +[0-9.]+%' | cut -c1-150 | sed -n 1,30p > "$WORK/$name.top.txt" || true
+  cat "$WORK/$name.top.txt"
 }
 for s in $SCENARIOS; do
   case $s in

@@ -26,6 +26,8 @@ ONLY=${ONLY:-}
 "$ROOT/bench/install-deps.sh"
 
 STAMP=$(date +%Y%m%d-%H%M%S)
+# The source the binary was built from, as of now (others may commit meanwhile).
+PVER="$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 WORK=$(mktemp -d "/tmp/parley-bench-$STAMP.XXXXXX")
 K=$WORK/kamailio                  # writable copy of the reference (its var/ holds the runs)
 RES=$ROOT/bench/results
@@ -122,7 +124,7 @@ fi
   "$ROOT/bench/report.sh" "$RES/$STAMP-kamailio.log" "$RES/$STAMP-parley.log"
   echo
   echo "- machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), Debian $(cat /etc/debian_version)"
-  echo "- versions: $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //'); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ,]*'); Parley $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)'), $(basename "$(dirname "$BIN")")"
+  echo "- versions: $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //'); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ,]*'); Parley $PVER (binary $BIN)"
   echo "- users: $NUSERS (user1..user$NUSERS, imported into Parley with \`$IMPORT_CMD\`)"
   echo "- Kamailio: \`$KCMD\`"
   echo "- Parley: \`$PCMD\` then \`PIDFILE=parley.pid CTL=none $K/run-bench.sh 127.0.0.1 $PORT\`"
