@@ -64,6 +64,13 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
+std::string in_quotes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.append(1, '"').append(s).append(1, '"');
+  return out;
+}
+
 std::size_t IHash::operator()(std::string_view s) const {
   // FNV-1a over the lower-cased bytes.
   std::size_t h = 1469598103934665603ull;

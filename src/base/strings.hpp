@@ -17,6 +17,8 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 // Parses a whole decimal unsigned number; rejects signs, blanks and overflow.
 std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max = UINT64_MAX);
 std::string to_hex(std::string_view bytes);
+// "text" in double quotes, for error messages that name a value.
+std::string in_quotes(std::string_view s);
 
 // Case-insensitive hash and equality, for maps keyed by header or user names.
 struct IHash {

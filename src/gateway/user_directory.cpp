@@ -4,6 +4,20 @@
 
 namespace parley::gateway {
 
+namespace {
+
+// Names are stored lower-case. Most requests already use lower case, so the
+// fold (and its allocation) happens only when needed.
+template <typename Map>
+auto find_folded(const Map& map, std::string_view key) {
+  for (char c : key) {
+    if (c >= 'A' && c <= 'Z') return map.find(to_lower(key));
+  }
+  return map.find(key);
+}
+
+}  // namespace
+
 void UserDirectory::replace(const store::Directory& d) {
   users_.clear();
   user_names_.clear();
@@ -34,7 +48,7 @@ void UserDirectory::replace(const store::Directory& d) {
 const UserEntry* UserDirectory::user(std::string_view name) const {
   // Names are stored lower-case; SIP user parts compare case-sensitively in
   // RFC 3261, but our names are defined lower-case, so fold here.
-  auto it = users_.find(to_lower(name));
+  auto it = find_folded(users_, name);
   return it == users_.end() ? nullptr : &it->second;
 }
 
@@ -44,12 +58,12 @@ const UserEntry* UserDirectory::user(UserId id) const {
 }
 
 const UserEntry* UserDirectory::user_of_number(std::string_view number) const {
-  auto it = numbers_.find(std::string(number));
+  auto it = numbers_.find(number);
   return it == numbers_.end() ? nullptr : user(it->second);
 }
 
 const AccountEntry* UserDirectory::account(std::string_view username) const {
-  auto it = accounts_.find(to_lower(username));
+  auto it = find_folded(accounts_, username);
   return it == accounts_.end() ? nullptr : &it->second;
 }
 

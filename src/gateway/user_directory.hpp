@@ -34,6 +34,15 @@ struct UserEntry {
   std::vector<std::string> numbers;   // E.164
 };
 
+// Hash for maps keyed by std::string that are searched with string_views
+// (C++20 heterogeneous lookup): no key copy per SIP request.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
 class UserDirectory final : public sip::auth::Ha1Lookup, public sip::SenderIdentities {
  public:
   void replace(const store::Directory& directory);
@@ -53,11 +62,11 @@ class UserDirectory final : public sip::auth::Ha1Lookup, public sip::SenderIdent
   std::vector<std::string> accounts_for_sender(std::string_view from_user) override;
 
  private:
-  std::unordered_map<std::string, UserEntry> users_;         // by name
+  StringMap<UserEntry> users_;                                // by name
   std::unordered_map<std::uint64_t, std::string> user_names_;  // id -> name
-  std::unordered_map<std::string, AccountEntry> accounts_;   // by username
+  StringMap<AccountEntry> accounts_;                          // by username
   std::unordered_map<std::uint64_t, std::string> account_names_;  // id -> username
-  std::unordered_map<std::string, std::string> numbers_;     // number -> user name
+  StringMap<std::string> numbers_;                            // number -> user name
 };
 
 }  // namespace parley::gateway

@@ -19,7 +19,6 @@ namespace fs = std::filesystem;
 using sip::auth::Algorithm;
 using sip::auth::compute_ha1;
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 [[noreturn]] void error(const std::string& message) { throw CommandError(message); }
 

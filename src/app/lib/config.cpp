@@ -16,7 +16,6 @@ namespace {
   throw ConfigError("config: " + std::string(key) + ": " + std::string(why));
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string_view type_name(const toml::node& n) {
   switch (n.type()) {

@@ -30,7 +30,6 @@ struct Row {
   bool first_of_user = true;
 };
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Result<Row, std::string> parse_row(std::size_t line_no, std::string_view line) {
   auto where = [&](const std::string& why) { return "line " + std::to_string(line_no) + ": " + why; };

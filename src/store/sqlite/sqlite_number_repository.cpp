@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_number_repository.hpp"
+#include "base/strings.hpp"
 
 #include <sqlite3.h>
 
@@ -8,7 +9,6 @@ namespace parley::store::sqlite {
 
 namespace {
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 std::int64_t sql_id(UserId id) { return static_cast<std::int64_t>(id.value()); }
 
 Number read_number(const Statement& st) {

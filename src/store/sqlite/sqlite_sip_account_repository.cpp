@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_sip_account_repository.hpp"
+#include "base/strings.hpp"
 
 #include <sqlite3.h>
 
@@ -11,7 +12,6 @@ namespace parley::store::sqlite {
 
 namespace {
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 std::int64_t sql_id(UserId id) { return static_cast<std::int64_t>(id.value()); }
 
 SipAccount read_account(const Statement& st) {

@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_user_repository.hpp"
+#include "base/strings.hpp"
 
 #include <sqlite3.h>
 
@@ -25,7 +26,6 @@ User read_user(const Statement& st) {
   return u;
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 StoreError not_found(std::string_view name) {
   return {StoreErrorCode::NotFound, "no user " + in_quotes(name)};
