@@ -63,40 +63,38 @@ std::string generate_branch() {
   return out;
 }
 
+namespace {
+
+// ACK for a non-2xx and CANCEL share the INVITE's transaction: its
+// Request-URI, top Via (hence branch), From, Call-ID, CSeq number and Route
+// set (RFC 3261 §17.1.1.3, §9.1); only the method and To differ.
+Message request_in_same_transaction(const Message& request, Method method,
+                                    std::string_view method_text, const NameAddr& to) {
+  Message m;
+  m.kind = Message::Kind::Request;
+  m.method = method;
+  m.method_text = std::string(method_text);
+  m.request_uri = request.request_uri;
+  if (!request.vias.empty()) m.vias.push_back(request.vias.front());
+  m.from = request.from;
+  m.to = to;
+  m.call_id = request.call_id;
+  m.cseq.number = request.cseq.number;
+  m.cseq.method = method;
+  m.cseq.method_text = m.method_text;
+  m.max_forwards = 70;
+  m.routes = request.routes;
+  return m;
+}
+
+}  // namespace
+
 Message build_ack_for_non2xx(const Message& invite, const Message& response) {
-  Message ack;
-  ack.kind = Message::Kind::Request;
-  ack.method = Method::Ack;
-  ack.method_text = "ACK";
-  ack.request_uri = invite.request_uri;
-  if (!invite.vias.empty()) ack.vias.push_back(invite.vias.front());
-  ack.from = invite.from;
-  ack.to = response.to;
-  ack.call_id = invite.call_id;
-  ack.cseq.number = invite.cseq.number;
-  ack.cseq.method = Method::Ack;
-  ack.cseq.method_text = "ACK";
-  ack.max_forwards = 70;
-  ack.routes = invite.routes;
-  return ack;
+  return request_in_same_transaction(invite, Method::Ack, "ACK", response.to);
 }
 
 Message build_cancel(const Message& request) {
-  Message c;
-  c.kind = Message::Kind::Request;
-  c.method = Method::Cancel;
-  c.method_text = "CANCEL";
-  c.request_uri = request.request_uri;
-  if (!request.vias.empty()) c.vias.push_back(request.vias.front());
-  c.from = request.from;
-  c.to = request.to;
-  c.call_id = request.call_id;
-  c.cseq.number = request.cseq.number;
-  c.cseq.method = Method::Cancel;
-  c.cseq.method_text = "CANCEL";
-  c.max_forwards = 70;
-  c.routes = request.routes;
-  return c;
+  return request_in_same_transaction(request, Method::Cancel, "CANCEL", request.to);
 }
 
 Message build_response(const Message& request, int status, std::string_view reason,
