@@ -40,7 +40,7 @@ test-slow: build
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
 	./tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 fuzz-ci:
