@@ -263,7 +263,13 @@ Status<std::string> SipService::start(const store::Directory& directory,
   pc.domain = s.config.domain;
   pc.is_trusted = s.config.is_trusted;
   for (const auto& l : s.transport.listeners()) {
-    std::string host = l.ip.find(':') != std::string::npos ? "[" + l.ip + "]" : l.ip;
+    std::string host = s.config.advertise.empty() ? l.ip : s.config.advertise;
+    if (host == "0.0.0.0" || host == "::") {
+      s.transport.close();
+      return fail(std::string("sip.listen: ") + l.ip +
+                  " reaches nobody in a Via or Record-Route header; set [sip] advertise");
+    }
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
     pc.addresses.push_back({std::string(sip::transport::to_string(l.protocol)), host, l.port});
   }
   s.proxy = std::make_unique<sip::Proxy>(

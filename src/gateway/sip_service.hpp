@@ -24,6 +24,7 @@ struct SipServiceConfig {
   std::string domain = "localhost";
   std::vector<sip::transport::ListenSpec> listen;
   std::function<bool(std::string_view ip)> is_trusted;
+  std::string advertise;  // host for our Via/Record-Route; empty = listener address
   std::string tls_certificate;
   std::string tls_private_key;
   std::uint32_t min_expires = 60;

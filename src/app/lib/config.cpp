@@ -168,6 +168,10 @@ void read_sip(Section s, SipConfig& sip) {
     if (!cidr) bad(k, "bad CIDR " + in_quotes(v) + " (e.g. \"10.0.0.0/8\" or \"2001:db8::/32\")");
     sip.trusted.push_back(*cidr);
   });
+  s.string("advertise", sip.advertise);
+  if (!sip.advertise.empty() && !valid_domain(sip.advertise)) {
+    bad(s.key("advertise"), "must be a host name or IP address, got " + in_quotes(sip.advertise));
+  }
   s.string("tls_certificate", sip.tls_certificate);
   s.string("tls_private_key", sip.tls_private_key);
   if (sip.tls_certificate.empty() != sip.tls_private_key.empty()) {

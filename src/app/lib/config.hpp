@@ -45,6 +45,9 @@ struct SipConfig {
                                     {SipTransport::Tcp, "127.0.0.1", 5060},
                                     {SipTransport::Tls, "127.0.0.1", 5061}};
   std::vector<Cidr> trusted;        // peers accepted without digest authentication
+  // Host written into our Via and Record-Route headers; empty = each
+  // listener's own address (then 0.0.0.0 / :: listeners are refused).
+  std::string advertise;
   std::string tls_certificate;      // PEM file; empty = self-signed development certificate
   std::string tls_private_key;      // PEM file; empty with tls_certificate
   std::uint32_t min_expires = 60;   // RFC 3261 10.3 step 7: 423 below this

@@ -18,6 +18,10 @@ listen = ["udp:127.0.0.1:5060", "tcp:127.0.0.1:5060", "tls:127.0.0.1:5061"]
 # Peers (CIDRs, IPv4 or IPv6) whose requests are accepted without digest
 # authentication, e.g. a SIP trunk: ["192.0.2.0/24", "2001:db8::/32"].
 trusted = []
+# Host (IP address or name) phones reach this server at, written into our Via
+# and Record-Route headers. Empty = each listener's own address; required when
+# a listener binds 0.0.0.0 or [::].
+advertise = ""
 # TLS certificate chain (PEM file). Empty, with tls_private_key empty too = a
 # self-signed development certificate is made at start.
 tls_certificate = ""

@@ -49,6 +49,7 @@ gateway::SipServiceConfig sip_service_config(const Config& config) {
     }
     return false;
   };
+  c.advertise = sip.advertise;
   c.tls_certificate = sip.tls_certificate;
   c.tls_private_key = sip.tls_private_key;
   c.min_expires = sip.min_expires;

@@ -49,7 +49,17 @@ TEST(Config, DefaultTextHasACommentBeforeEveryKey) {
     previous = line;
     pos = end == std::string::npos ? text.size() : end + 1;
   }
-  EXPECT_EQ(keys, 18);
+  EXPECT_EQ(keys, 19);
+}
+
+TEST(Config, AdvertiseIsAHost) {
+  EXPECT_EQ(parse_config("[sip]\nadvertise = \"sip.example.org\"\n").sip.advertise, "sip.example.org");
+  try {
+    parse_config("[sip]\nadvertise = \"not a host\"\n");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sip.advertise"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Config, DigestAlgorithmsAreCheckedAndNamed) {
