@@ -216,3 +216,35 @@ bs_stop() {
 	wait "$pid" 2>/dev/null
 	return 0
 }
+
+# bs_expect_bye_via_server NAME MARK: the BYE that ended NAME's call came
+# through the server (Record-Route kept it in the dialog); fails the test if not.
+bs_expect_bye_via_server() {
+	bs_trace "$1" "$2" | grep -qE "^${IT_PROXY//./\\.} -> [^|]+\\| BYE " ||
+		it_fail "the BYE did not reach $1 through the server (Record-Route not honoured?)"
+}
+
+# bs_expect_received_tone NAME FREQ: NAME's newest recording holds FREQ Hz for
+# at least 2.5 s; fails the test if not. sndfile finalises the WAV at hangup,
+# so this polls until the check passes (3 s cap). Sets BS_TONE_FILE and
+# BS_TONE_RESULT (tonecheck's line).
+bs_expect_received_tone() {
+	local name=$1 freq=$2 end rec="" result=""
+	end=$(($(date +%s) + 3))
+	while :; do
+		rec=$(bs_recording "$name")
+		if [ -n "$rec" ]; then
+			result=$(python3 "$IT_DIR/tonecheck.py" "$rec" --freq "$freq" --min-seconds 2.5) && break
+		fi
+		[ "$(date +%s)" -ge "$end" ] && break
+		sleep 0.2
+	done
+	[ -n "$rec" ] || it_fail "$name has no recording of the audio it received"
+	it_log "$result"
+	case "$result" in
+		"tonecheck: OK"*) ;;
+		*) it_fail "$name's recording does not hold the $freq Hz tone: $result" ;;
+	esac
+	BS_TONE_FILE=$rec
+	BS_TONE_RESULT=$result
+}
