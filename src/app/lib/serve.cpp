@@ -19,17 +19,6 @@ namespace parley::app {
 
 namespace {
 
-sip::transport::Protocol protocol_of(SipTransport t) {
-  switch (t) {
-    case SipTransport::Tcp:
-      return sip::transport::Protocol::Tcp;
-    case SipTransport::Tls:
-      return sip::transport::Protocol::Tls;
-    default:
-      return sip::transport::Protocol::Udp;
-  }
-}
-
 gateway::SipServiceConfig sip_service_config(const Config& config) {
   gateway::SipServiceConfig c;
   const SipConfig& sip = config.sip;
@@ -41,7 +30,9 @@ gateway::SipServiceConfig sip_service_config(const Config& config) {
       throw std::runtime_error("config: sip.listen: " + std::string(to_string(l.transport)) +
                                " is not supported yet");
     }
-    c.listen.push_back({protocol_of(l.transport), l.host, l.port});
+    // udp, tcp and tls name the same protocols in both layers.
+    auto protocol = sip::transport::protocol_from_string(to_string(l.transport));
+    c.listen.push_back({protocol.value_or(sip::transport::Protocol::Udp), l.host, l.port});
   }
   c.is_trusted = [trusted = sip.trusted](std::string_view ip) {
     for (const auto& net : trusted) {

@@ -49,6 +49,12 @@ class Statement {
   int prepare_rc_;
 };
 
+// A strong id as SQLite's integer type (ids are rowids, well below 2^63).
+template <typename Tag>
+std::int64_t sql_id(StrongId<Tag> id) {
+  return static_cast<std::int64_t>(id.value());
+}
+
 class Database {
  public:
   // Opens or creates the file, sets pragmas and checks integrity; throws

@@ -9,7 +9,6 @@ namespace parley::store::sqlite {
 
 namespace {
 
-std::int64_t sql_id(UserId id) { return static_cast<std::int64_t>(id.value()); }
 
 Number read_number(const Statement& st) {
   return Number{NumberId(static_cast<std::uint64_t>(st.int64(0))),

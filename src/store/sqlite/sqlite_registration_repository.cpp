@@ -6,7 +6,6 @@ namespace parley::store::sqlite {
 
 namespace {
 
-std::int64_t sql_id(AccountId id) { return static_cast<std::int64_t>(id.value()); }
 
 Registration read_registration(const Statement& st) {
   Registration r;

@@ -12,7 +12,6 @@ namespace parley::store::sqlite {
 
 namespace {
 
-std::int64_t sql_id(UserId id) { return static_cast<std::int64_t>(id.value()); }
 
 SipAccount read_account(const Statement& st) {
   SipAccount a;
