@@ -1,0 +1,59 @@
+// JSON encoding and decoding of the browser API's messages (protocol/api.md):
+// typed values in, JSON text out, and client frames decoded into typed values
+// with every field checked. Pure functions, no state. Thread: any.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "base/result.hpp"
+#include "web/api_delegate.hpp"
+
+namespace parley::web::codec {
+
+// ---- server → browser ----
+
+// api.md `message`.
+struct MessageEvent {
+  std::string id;           // server id
+  bool outgoing = false;    // direction "out" (sent by this user elsewhere) or "in"
+  std::string from;         // SIP URI
+  std::string from_user;    // empty = null (not a local user)
+  std::string to;
+  std::string to_user;      // empty = null
+  std::string text;
+  std::string content_type = "text/plain";
+  std::int64_t time_ms = 0;
+};
+std::string encode_message(const MessageEvent& m);
+// api.md `message.status`: delivered when 200 <= code < 300.
+std::string encode_message_status(std::string_view id, int code, std::string_view reason);
+std::string encode_presence(std::string_view user, bool online);
+std::string encode_error(std::string_view code, std::string_view message,
+                         std::optional<std::uint64_t> seq = std::nullopt);
+std::string encode_hello(const UserInfo& user, std::uint64_t last_seq, std::int64_t server_time_ms);
+std::string encode_pong(std::int64_t server_time_ms);
+std::string encode_user(const UserInfo& user);  // the `user` object
+
+// ---- browser → server ----
+
+struct Ping {};
+struct MessageSend {
+  OutgoingMessage message;
+};
+struct MessageAck {
+  std::string id;
+};
+using ClientMessage = std::variant<Ping, MessageSend, MessageAck>;
+
+struct DecodeError {
+  std::string code;     // "bad_request" or "unknown_type"
+  std::string message;  // names the field
+};
+// Decodes the JSON part of a frame (after seq and sig). Never throws.
+Result<ClientMessage, DecodeError> decode_client_message(std::string_view json);
+
+}  // namespace parley::web::codec
