@@ -15,6 +15,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # Real SIP peers for interop tests, audio tools, network namespaces.
   baresip-core sip-tester sox linphone-cli iproute2 python3 procps
+  # Browser end-to-end tests (tests/e2e): Debian's Chromium, driven by playwright-core.
+  chromium
 )
 
 missing=()

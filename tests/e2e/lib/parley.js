@@ -1,0 +1,70 @@
+// Starts the server under test (`parley serve`) for one e2e run: writes its
+// config on free ports, provisions users and SIP accounts through the CLI,
+// waits for `event=ready`, and stops it at the end, where anything but a
+// clean exit 0 on SIGTERM is a failure.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Proc } from './proc.js';
+import { env, freePorts, log } from './harness.js';
+
+export const kDomain = 'localhost';
+
+// users: [{ name, password (web), sip: [{ user, password }] }]
+export async function startParley(run, users) {
+  if (!fs.existsSync(path.join(env.appDir, 'index.html'))) {
+    throw new Error(`no browser app at ${env.appDir} (build it: cd client && npm ci && npm run build)`);
+  }
+  const [sipPort, httpPort] = freePorts(2);
+  const data = run.dir('data');
+  const config = path.join(run.work, 'parley.toml');
+  fs.writeFileSync(
+    config,
+    [
+      `# written by tests/e2e for ${run.name}`,
+      '[sip]',
+      `domain = "${kDomain}"`,
+      `listen = ["udp:127.0.0.1:${sipPort}", "tcp:127.0.0.1:${sipPort}"]`,
+      '',
+      '[http]',
+      `listen = "127.0.0.1:${httpPort}"`,
+      `app_dir = "${env.appDir}"`,
+      '',
+      '[log]',
+      'level = "debug"',
+      '',
+    ].join('\n'),
+  );
+  const cli = (...args) => {
+    try {
+      execFileSync(env.parleyBin, ['--data', data, '--config', config, ...args], { stdio: 'pipe' });
+    } catch (err) {
+      throw new Error(`parley ${args.slice(0, 3).join(' ')} failed: ${err.stderr}`);
+    }
+  };
+  for (const u of users) {
+    cli('user', 'add', u.name, '--password', u.password);
+    for (const s of u.sip || []) cli('identity', 'add', u.name, 'sip', s.user, '--password', s.password);
+  }
+  // timeout(1) bounds the lifetime if this process dies; --foreground makes
+  // it pass our SIGTERM to parley once (not to the group twice).
+  const proc = new Proc(
+    'parley',
+    'timeout',
+    ['--foreground', '-k', '5', String(env.lifetime), env.parleyBin, '--data', data, 'serve', '--config', config],
+    { log: path.join(run.work, 'server.log') },
+  );
+  run.track(proc);
+  run.onCleanup('parley', async () => {
+    if (!proc.alive()) return `parley serve died during the test (${JSON.stringify(proc.exit)})`;
+    const st = await proc.stop(5000);
+    if (st.killed) return 'parley serve ignored SIGTERM for 5 s (killed)';
+    if (st.code !== 0) return `parley serve exited ${JSON.stringify(st)} after SIGTERM (want 0)`;
+    return null;
+  });
+  const ready = await proc.waitLine(/event=ready/, { timeoutMs: 15000 });
+  const m = /http=(http:\/\/[0-9.:[\]]+)/.exec(ready);
+  const url = m ? m[1] : `http://127.0.0.1:${httpPort}`;
+  log(`parley up: sip 127.0.0.1:${sipPort} (udp+tcp), web ${url}, pid ${proc.pid}`);
+  return { proc, url, sipProxy: `127.0.0.1:${sipPort}`, domain: kDomain, data, config };
+}

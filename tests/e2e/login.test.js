@@ -1,0 +1,66 @@
+// e2e_login: a user logs in through the login screen of the browser app; a
+// wrong password shows the login error and keeps the login screen; after
+// logging in, the main screen connects its WebSocket and lists the other
+// user as a buddy; logging out returns to the login screen.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { E2ERun } from './lib/harness.js';
+import { startParley } from './lib/parley.js';
+import { launchBrowser, newPage, sessionFromStorage, submitLogin, tid, waitConnected } from './lib/browser.js';
+import { rawRequest, sendRaw, signedHeaders } from './lib/signer.js';
+
+const run = new E2ERun('e2e_login');
+let server;
+let browser;
+let page;
+const alicePw = `web-alice-${run.token}`;
+
+before(async () => {
+  run.begin();
+  server = await startParley(run, [
+    { name: 'alice', password: alicePw },
+    { name: 'bob', password: `web-bob-${run.token}` },
+  ]);
+  browser = await launchBrowser(run);
+  page = await newPage(run, browser, 'alice');
+});
+
+after(async () => {
+  const problems = await run.end();
+  assert.deepEqual(problems, [], 'clean shutdown');
+});
+
+run.step('the app shows the login screen', {}, async () => {
+  await page.goto(server.url);
+  await page.locator(tid('login-user')).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator(tid('app-main')).count(), 0, 'no main screen before login');
+});
+
+run.step('a wrong password shows login-error and no main screen', {}, async () => {
+  await submitLogin(page, 'alice', `${alicePw}-wrong`);
+  await page.locator(tid('login-error')).waitFor({ timeout: 10000 });
+  assert.ok((await page.locator(tid('login-error')).innerText()).trim().length > 0, 'the error says something');
+  assert.equal(await page.locator(tid('app-main')).count(), 0, 'still no main screen');
+  assert.ok(await page.locator(tid('login-user')).isVisible(), 'login form still there');
+});
+
+run.step('the right password opens the connected main screen', {}, async () => {
+  await submitLogin(page, 'alice', alicePw);
+  await page.locator(tid('app-main')).waitFor({ timeout: 10000 });
+  await waitConnected(page);
+  await page.locator(`${tid('buddy-list')} ${tid('buddy')}[data-user="bob"]`).waitFor({ timeout: 5000 });
+  assert.equal(await page.locator(tid('login-error')).count(), 0, 'no login error on the main screen');
+});
+
+run.step('logout returns to the login screen and ends the session', {}, async () => {
+  const session = await sessionFromStorage(page);
+  const logout = page.locator(tid('logout'));
+  if (!(await logout.isVisible())) await page.locator(tid('user-menu')).click();
+  await logout.click();
+  await page.locator(tid('login-user')).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator(tid('app-main')).count(), 0, 'main screen gone after logout');
+  const target = '/api/v1/session';
+  const res = await sendRaw(server.url, rawRequest(server.url, 'GET', target, signedHeaders(session, 'GET', target)));
+  assert.equal(res.status, 401, `the logged-out session is refused: ${res.body}`);
+  assert.equal(res.json?.error?.code, 'unknown_session');
+});

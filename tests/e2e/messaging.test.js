@@ -1,0 +1,100 @@
+// e2e_messaging: browsers and SIP phones message each other through Parley.
+// alice and bob each have a web login and a SIP account; each has a baresip
+// phone registered and a Chromium tab logged in.
+//  - alice's browser -> bob: reaches bob's phone (and bob's browser), and
+//    the sent bubble reaches data-status=delivered;
+//  - bob's phone -> sip:alice@localhost: shows in alice's timeline as "in";
+//  - one message to alice reaches both her browser and her phone, whether
+//    it comes from bob's phone or from bob's browser.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { E2ERun, log } from './lib/harness.js';
+import { startParley } from './lib/parley.js';
+import { startPhone } from './lib/baresip.js';
+import { launchBrowser, login, messagesWith, newPage, openConversation, sendMessage, tid } from './lib/browser.js';
+
+const run = new E2ERun('e2e_messaging');
+const pw = (what) => `${what}-${run.token}`;
+let server;
+let alicePhone;
+let bobPhone;
+let alice; // alice's page
+let bob; // bob's page
+
+before(async () => {
+  run.begin();
+  server = await startParley(run, [
+    { name: 'alice', password: pw('web-alice'), sip: [{ user: 'alice', password: pw('sip-alice') }] },
+    { name: 'bob', password: pw('web-bob'), sip: [{ user: 'bob', password: pw('sip-bob') }] },
+  ]);
+  const domain = server.domain;
+  [alicePhone, bobPhone] = await Promise.all([
+    startPhone(run, { name: 'alice-phone', user: 'alice', password: pw('sip-alice'), server, contact: `sip:bob@${domain}` }),
+    startPhone(run, { name: 'bob-phone', user: 'bob', password: pw('sip-bob'), server, contact: `sip:alice@${domain}` }),
+  ]);
+  const browser = await launchBrowser(run);
+  [alice, bob] = await Promise.all([newPage(run, browser, 'alice'), newPage(run, browser, 'bob')]);
+  await Promise.all([login(alice, server.url, 'alice', pw('web-alice')), login(bob, server.url, 'bob', pw('web-bob'))]);
+});
+
+after(async () => {
+  const problems = await run.end();
+  assert.deepEqual(problems, [], 'clean shutdown');
+});
+
+run.step('alice sees bob online (his phone is registered)', {}, async () => {
+  await alice.locator(`${tid('buddy')}[data-user="bob"][data-online="true"]`).waitFor({ timeout: 10000 });
+});
+
+run.step("alice's browser -> bob: bob's phone and browser get it, alice's bubble is delivered", { timeoutMs: 30000 }, async () => {
+  const text = `hello bob from alice's browser ${run.token}`;
+  const since = bobPhone.mark();
+  await openConversation(alice, 'bob');
+  const bubble = await sendMessage(alice, text);
+  const line = await bobPhone.waitMessage('alice', text, { since, timeoutMs: 10000 });
+  log(`bob's phone printed: ${line}`);
+  await messagesWith(alice, text, { direction: 'out', status: 'delivered' }).first().waitFor({ timeout: 10000 });
+  assert.equal(await bubble.count(), 1, 'one bubble for the message');
+  // bob's browser: the conversation with alice appears, and holds the message
+  await bob.locator(`${tid('conversation')}[data-peer="alice"]`).waitFor({ timeout: 10000 });
+  await openConversation(bob, 'alice');
+  await messagesWith(bob, text, { direction: 'in' }).first().waitFor({ timeout: 10000 });
+});
+
+run.step("bob's phone -> sip:alice@localhost shows in alice's timeline as in", { timeoutMs: 30000 }, async () => {
+  const text = `hi alice from bob's phone ${run.token}`;
+  const since = bobPhone.mark();
+  bobPhone.message(text);
+  await messagesWith(alice, text, { direction: 'in' }).first().waitFor({ timeout: 10000 });
+  const codes = await bobPhone.waitCode('MESSAGE', /^2/, { since, timeoutMs: 10000 });
+  log(`bob's phone got ${codes.join(',')} for its MESSAGE`);
+});
+
+run.step("one message from bob's phone reaches alice's browser and alice's phone", { timeoutMs: 30000 }, async () => {
+  const text = `to both of alice's endpoints from bob's phone ${run.token}`;
+  const since = alicePhone.mark();
+  const sinceBob = bobPhone.mark();
+  bobPhone.message(text);
+  const [line] = await Promise.all([
+    alicePhone.waitMessage('bob', text, { since, timeoutMs: 10000 }),
+    messagesWith(alice, text, { direction: 'in' }).first().waitFor({ timeout: 10000 }),
+  ]);
+  log(`alice's phone printed: ${line}`);
+  await bobPhone.waitCode('MESSAGE', /^2/, { since: sinceBob, timeoutMs: 10000 });
+  assert.equal(alicePhone.countMessages(text, since), 1, "alice's phone got it once");
+  assert.equal(await messagesWith(alice, text).count(), 1, "alice's browser shows it once");
+});
+
+run.step("one message from bob's browser reaches alice's browser and alice's phone", { timeoutMs: 30000 }, async () => {
+  const text = `to both of alice's endpoints from bob's browser ${run.token}`;
+  const since = alicePhone.mark();
+  await sendMessage(bob, text);
+  const [line] = await Promise.all([
+    alicePhone.waitMessage('bob', text, { since, timeoutMs: 10000 }),
+    messagesWith(alice, text, { direction: 'in' }).first().waitFor({ timeout: 10000 }),
+  ]);
+  log(`alice's phone printed: ${line}`);
+  await messagesWith(bob, text, { direction: 'out', status: 'delivered' }).first().waitFor({ timeout: 10000 });
+  assert.equal(alicePhone.countMessages(text, since), 1, "alice's phone got it once");
+  assert.equal(await messagesWith(alice, text).count(), 1, "alice's browser shows it once");
+});

@@ -1,0 +1,136 @@
+// e2e_security: signed requests per protocol/api.md cannot be replayed,
+// tampered with, or used from another browser.
+//  - From Node, with this suite's own HMAC signer: a valid signed GET
+//    /api/v1/users is 200; the same bytes again are 401 replayed; a changed
+//    path or body is 401 bad_signature (and the tampered logout did not
+//    log out).
+//  - A session id taken from a logged-in browser tab's sessionStorage is
+//    useless to a second browser: with a wrong key 401 bad_signature, with
+//    the right key but another User-Agent 403 wrong_browser (and the same
+//    request from the first browser is 200, so the key was right).
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { E2ERun, log } from './lib/harness.js';
+import { startParley } from './lib/parley.js';
+import { launchBrowser, login, newPage, pageFetch, sessionFromStorage } from './lib/browser.js';
+import { apiLogin, b64url, newNonce, rawRequest, sendRaw, signedHeaders } from './lib/signer.js';
+
+const run = new E2ERun('e2e_security');
+const pw = (what) => `${what}-${run.token}`;
+let server;
+let browser;
+
+before(async () => {
+  run.begin();
+  server = await startParley(run, [
+    { name: 'alice', password: pw('web-alice') },
+    { name: 'bob', password: pw('web-bob') },
+  ]);
+  browser = await launchBrowser(run);
+});
+
+after(async () => {
+  const problems = await run.end();
+  assert.deepEqual(problems, [], 'clean shutdown');
+});
+
+const errorCode = (res) => res.json?.error?.code;
+
+run.step('signed requests from Node: valid 200, replay 401 replayed, tampering 401 bad_signature', {}, async () => {
+  const s = await apiLogin(server.url, 'alice', pw('web-alice'));
+  assert.match(s.id, /^[A-Za-z0-9_-]{22}$/, 'session_id is 22 base64url characters');
+  assert.match(s.key, /^[A-Za-z0-9_-]{43}$/, 'session_key is 43 base64url characters');
+
+  const target = '/api/v1/users';
+  const valid = rawRequest(server.url, 'GET', target, signedHeaders(s, 'GET', target));
+  const first = await sendRaw(server.url, valid);
+  assert.equal(first.status, 200, `valid signed GET ${target}: ${first.body}`);
+  assert.deepEqual(
+    first.json.users.map((u) => u.name),
+    ['alice', 'bob'],
+    'the users, ordered by name',
+  );
+
+  const replay = await sendRaw(server.url, valid);
+  assert.equal(replay.status, 401, `byte-for-byte replay: ${replay.body}`);
+  assert.equal(errorCode(replay), 'replayed');
+
+  // the signature of /api/v1/users on another path
+  const h = signedHeaders(s, 'GET', target);
+  const otherPath = await sendRaw(server.url, rawRequest(server.url, 'GET', '/api/v1/session', h));
+  assert.equal(otherPath.status, 401, `tampered path: ${otherPath.body}`);
+  assert.equal(errorCode(otherPath), 'bad_signature');
+  const withQuery = await sendRaw(server.url, rawRequest(server.url, 'GET', `${target}?x=1`, signedHeaders(s, 'GET', target)));
+  assert.equal(withQuery.status, 401, `tampered query: ${withQuery.body}`);
+  assert.equal(errorCode(withQuery), 'bad_signature');
+
+  // a logout signed for body "{}" sent with another body
+  const lh = signedHeaders(s, 'POST', '/api/v1/logout', '{}');
+  const otherBody = await sendRaw(server.url, rawRequest(server.url, 'POST', '/api/v1/logout', lh, '{"x":1}'));
+  assert.equal(otherBody.status, 401, `tampered body: ${otherBody.body}`);
+  assert.equal(errorCode(otherBody), 'bad_signature');
+
+  // an old capture, correctly signed, and a request without signature
+  const old = Date.now() - 120000;
+  const stale = await sendRaw(server.url, rawRequest(server.url, 'GET', target, signedHeaders(s, 'GET', target, '', { timestamp: old })));
+  assert.equal(stale.status, 401, `two-minute-old timestamp: ${stale.body}`);
+  assert.equal(errorCode(stale), 'stale_timestamp');
+  const unsigned = await sendRaw(server.url, rawRequest(server.url, 'GET', target));
+  assert.equal(unsigned.status, 401, `unsigned: ${unsigned.body}`);
+  assert.equal(errorCode(unsigned), 'missing_signature');
+
+  // none of the refused requests logged the session out
+  const still = await sendRaw(server.url, rawRequest(server.url, 'GET', '/api/v1/session', signedHeaders(s, 'GET', '/api/v1/session')));
+  assert.equal(still.status, 200, `session still valid: ${still.body}`);
+  assert.equal(still.json.user.name, 'alice');
+});
+
+run.step('a stolen session id is refused in a second browser', { timeoutMs: 40000 }, async () => {
+  const page = await newPage(run, browser, 'alice');
+  await login(page, server.url, 'alice', pw('web-alice'));
+  const stolen = await sessionFromStorage(page);
+  const target = '/api/v1/users';
+  const url = `${server.url}${target}`;
+  const userAgent = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+  const thief = await newPage(run, browser, 'thief', { userAgent });
+  await thief.goto(`${server.url}/api/v1/version`); // same origin as the app
+  assert.notEqual(await page.evaluate(() => navigator.userAgent), userAgent);
+
+  const wrongKey = { id: stolen.id, key: b64url(crypto.randomBytes(32)) };
+  const r1 = await pageFetch(thief, url, { headers: signedHeaders(wrongKey, 'GET', target) });
+  assert.equal(r1.status, 401, `stolen id, wrong key: ${r1.text}`);
+  assert.equal(r1.json?.error?.code, 'bad_signature');
+
+  const r2 = await pageFetch(thief, url, { headers: signedHeaders(stolen, 'GET', target) });
+  assert.equal(r2.status, 403, `stolen id and key, other User-Agent: ${r2.text}`);
+  assert.equal(r2.json?.error?.code, 'wrong_browser');
+
+  // control: the same kind of request from the browser that logged in works
+  const r3 = await pageFetch(page, url, { headers: signedHeaders(stolen, 'GET', target) });
+  assert.equal(r3.status, 200, `the session's own browser: ${r3.text}`);
+
+  // the WebSocket, too, stays closed to the second browser
+  const ts = Date.now();
+  const nonce = newNonce();
+  const sig = signedHeaders(stolen, 'GET', '/api/v1/ws', '', { timestamp: ts, nonce })['X-Parley-Signature'];
+  const wsUrl = `${server.url.replace(/^http/, 'ws')}/api/v1/ws?session=${stolen.id}&ts=${ts}&nonce=${nonce}&sig=${sig}`;
+  const ws = await thief.evaluate(
+    (u) =>
+      new Promise((resolve) => {
+        const sock = new WebSocket(u);
+        let opened = false;
+        sock.onopen = () => {
+          opened = true;
+        };
+        sock.onmessage = (e) => {
+          sock.close();
+          resolve({ opened, frame: String(e.data).slice(0, 200) });
+        };
+        sock.onclose = (e) => resolve({ opened, code: e.code });
+      }),
+    wsUrl,
+  );
+  log(`second browser's WebSocket with the stolen session: ${JSON.stringify(ws)}`);
+  assert.equal(ws.opened, false, `the upgrade is refused (${JSON.stringify(ws)})`);
+});
