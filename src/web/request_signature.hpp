@@ -1,0 +1,46 @@
+// Canonical strings and HMAC-SHA-256 signatures of signed HTTP requests and
+// WebSocket frames (protocol/api.md "Signing HTTP requests", "Frames from the
+// browser"). Sans-I/O pure functions; the order of checks and the session
+// state live in web::Api. Thread: any.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace parley::web {
+
+// The four X-Parley-* values of one signed request (or of the WebSocket
+// upgrade's query), as sent.
+struct SignedFields {
+  std::string_view session;
+  std::string_view timestamp;
+  std::string_view nonce;
+  std::string_view signature;
+
+  bool complete() const {
+    return !session.empty() && !timestamp.empty() && !nonce.empty() && !signature.empty();
+  }
+};
+
+// "PARLEY-HMAC-SHA256\n<METHOD>\n<target>\n<timestamp>\n<nonce>\n<hex sha256(body)>";
+// the method is upper-cased, everything else is used exactly as given.
+std::string http_canonical_string(std::string_view method, std::string_view target,
+                                  std::string_view timestamp, std::string_view nonce,
+                                  std::string_view body);
+// "PARLEY-WS\n<session id>\n<seq>\n<hex sha256(json)>".
+std::string ws_canonical_string(std::string_view session_id, std::string_view seq,
+                                std::string_view json);
+// base64url (no padding) of HMAC-SHA-256(key, canonical); `key` is raw bytes.
+std::string sign_canonical(std::string_view key, std::string_view canonical);
+// True when `signature` is the signature of `canonical` under `key`; compares
+// the MACs in constant time and refuses any other spelling of the value.
+bool verify_signature(std::string_view key, std::string_view canonical,
+                      std::string_view signature);
+
+// A timestamp or seq field: decimal digits only, no sign, no leading zero,
+// at most `max`. nullopt otherwise.
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max);
+
+}  // namespace parley::web
