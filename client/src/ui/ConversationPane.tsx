@@ -1,0 +1,199 @@
+// The centre pane: the selected conversation's header (with the call
+// controls that arrive later), its timeline and the composer.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { ConnState } from '../api/connection';
+import type { UserWithPresence } from '../api/types';
+import { MAX_TEXT } from '../chat/client';
+import type { ChatMessage, Conversation } from '../chat/state';
+import { Avatar } from './Avatar';
+import { clockTime, fullTime, peerTitle } from './format';
+
+interface Props {
+  conversation: Conversation | null;
+  users: UserWithPresence[];
+  conn: ConnState;
+  onBack: () => void;
+  onSend: (peer: string, text: string) => void;
+  onRetry: (peer: string, id: string) => void;
+}
+
+function statusLabel(m: ChatMessage): string {
+  if (m.elsewhere) return 'Sent from another device';
+  if (m.status === 'sending') return 'Sending…';
+  if (m.status === 'delivered') return 'Delivered';
+  return 'Not delivered';
+}
+
+function MessageRow({ m, onRetry }: { m: ChatMessage; onRetry: () => void }) {
+  const out = m.direction === 'out';
+  return (
+    <li
+      class={`msg ${out ? 'msg-out' : 'msg-in'}${m.status === 'failed' ? ' msg-failed' : ''}`}
+      data-testid="message"
+      data-direction={m.direction}
+      data-status={out ? m.status : undefined}
+    >
+      <div class="bubble">
+        <div class="msg-text" data-testid="message-text">{m.text}</div>
+      </div>
+      <div class="msg-meta">
+        <time dateTime={new Date(m.time_ms).toISOString()} title={fullTime(m.time_ms)}>{clockTime(m.time_ms)}</time>
+        {out && (
+          <span class={`msg-status status-${m.status}`} title={m.status === 'failed' ? m.reason : undefined}>
+            {m.status === 'sending' && <span class="spinner" aria-hidden="true" />}
+            {statusLabel(m)}
+            {m.status === 'failed' && (m.reason || m.code) && (
+              <span class="msg-reason">: {m.reason}{m.code ? ` (${m.code})` : ''}</span>
+            )}
+          </span>
+        )}
+        {m.status === 'failed' && !m.elsewhere && (
+          <button type="button" class="link-btn retry-btn" onClick={onRetry}>Retry</button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function Timeline({ conversation, onRetry }: { conversation: Conversation; onRetry: (id: string) => void }) {
+  const ref = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  const count = conversation.messages.length;
+
+  // Follow new messages only when the reader is already at the bottom.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [count, conversation.peer]);
+  useEffect(() => {
+    stick.current = true;
+  }, [conversation.peer]);
+
+  return (
+    <ol
+      class="timeline"
+      data-testid="timeline"
+      ref={ref}
+      tabIndex={0}
+      aria-label="Messages"
+      aria-live="polite"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+    >
+      {count === 0 && <li class="timeline-empty">No messages yet. Say hello!</li>}
+      {conversation.messages.map((m) => (
+        <MessageRow key={m.id + m.direction} m={m} onRetry={() => onRetry(m.id)} />
+      ))}
+    </ol>
+  );
+}
+
+function Composer({ peer, conn, onSend }: { peer: string; conn: ConnState; onSend: (text: string) => void }) {
+  const [text, setText] = useState('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const drafts = useRef(new Map<string, string>());
+
+  useEffect(() => {
+    setText(drafts.current.get(peer) ?? '');
+    if (window.matchMedia?.('(pointer: fine)').matches) ref.current?.focus();
+  }, [peer]);
+
+  // Grow with the text up to a few lines.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = Math.min(el.scrollHeight, 160) + 'px';
+  }, [text]);
+
+  const update = (v: string) => {
+    setText(v);
+    drafts.current.set(peer, v);
+  };
+  const send = () => {
+    if (!text.trim() || text.length > MAX_TEXT) return;
+    onSend(text);
+    update('');
+    ref.current?.focus();
+  };
+  const offline = conn !== 'connected';
+  const tooLong = text.length > MAX_TEXT;
+
+  return (
+    <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
+      <div class="composer-hint" aria-live="polite">
+        {tooLong
+          ? `Too long: ${text.length} of ${MAX_TEXT} characters.`
+          : offline
+            ? 'Offline: messages wait here and go out when the connection is back.'
+            : ''}
+      </div>
+      <div class="composer-row">
+        <label for="composer-input" class="visually-hidden">Message</label>
+        <textarea
+          id="composer-input"
+          ref={ref}
+          data-testid="composer-input"
+          class="composer-input"
+          rows={1}
+          placeholder="Write a message…  (Enter sends, Shift+Enter new line)"
+          value={text}
+          onInput={(e) => update(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="submit" class="btn btn-primary send-btn" data-testid="composer-send" disabled={!text.trim() || tooLong} aria-label="Send">
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" /></svg>
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ConversationPane({ conversation, users, conn, onBack, onSend, onRetry }: Props) {
+  if (!conversation) {
+    return (
+      <main class="pane pane-centre pane-empty" aria-label="Conversation">
+        <div class="empty-state">
+          <svg viewBox="0 0 48 48" width="56" height="56" aria-hidden="true"><path d="M8 10h32v22H18l-10 8z" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linejoin="round" /></svg>
+          <h2>Pick a conversation</h2>
+          <p>Choose someone from the members list, or start a new chat with a name or SIP address.</p>
+        </div>
+      </main>
+    );
+  }
+  const peer = conversation.peer;
+  const title = peerTitle(peer, users);
+  const user = users.find((u) => u.name === peer);
+  return (
+    <main class="pane pane-centre" aria-label={`Conversation with ${title}`}>
+      <div class="conv-header">
+        <button type="button" class="icon-btn back-btn" onClick={onBack} aria-label="Back to conversations">
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" /></svg>
+        </button>
+        <Avatar id={peer} title={title} online={user?.online} />
+        <div class="conv-header-text">
+          <h2 class="conv-header-title">{title}</h2>
+          <div class="conv-header-sub">{user ? `${user.online ? 'Online' : 'Offline'} · ${user.uri}` : peer}</div>
+        </div>
+        <div class="call-controls" role="group" aria-label="Calls (arrive soon)" title="Calls arrive soon">
+          <button type="button" class="icon-btn" disabled aria-label="Audio call (calls arrive soon)">
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6.6 10.8a15.2 15.2 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z" fill="currentColor" /></svg>
+          </button>
+          <button type="button" class="icon-btn" disabled aria-label="Video call (calls arrive soon)">
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 6h12v12H3zM15 10l6-3v10l-6-3z" fill="currentColor" /></svg>
+          </button>
+          <span class="soon-label">Calls arrive soon</span>
+        </div>
+      </div>
+      <Timeline conversation={conversation} onRetry={(id) => onRetry(peer, id)} />
+      <Composer peer={peer} conn={conn} onSend={(t) => onSend(peer, t)} />
+    </main>
+  );
+}
