@@ -8,10 +8,12 @@ const USERS = [
   { name: 'bob', display_name: 'Bob', uri: 'sip:bob@localhost', online: false },
 ];
 
-function setup(storage = new MemoryStorage()) {
+function setup(storage = new MemoryStorage(), sessionGone = false) {
   FakeSocket.reset();
   const { fn, calls } = fakeFetch((url) =>
-    url.startsWith('/api/v1/users') ? jsonResponse(200, { users: USERS }) : jsonResponse(200, {}));
+    sessionGone
+      ? jsonResponse(401, { error: { code: 'unknown_session', message: 'no such session' } })
+      : url.startsWith('/api/v1/users') ? jsonResponse(200, { users: USERS }) : jsonResponse(200, {}));
   const api = new ApiClient(fn);
   const ended: string[] = [];
   const client = new ParleyClient({
@@ -131,5 +133,25 @@ describe('ParleyClient', () => {
     expect(client.send('bob', '   ')).toBeNull();
     expect(client.send('bob', 'x'.repeat(16385))).toBeNull();
     expect(client.send('bob', 'x'.repeat(16384))).not.toBeNull();
+  });
+
+  it('goes back to login when the upgrade fails and the session is unknown (server restart)', async () => {
+    const { client, ended, calls } = setup(new MemoryStorage(), true);
+    client.start();
+    FakeSocket.last().serverClose(1006);
+    await vi.waitFor(() => expect(ended).toEqual(['unknown_session']));
+    expect(calls.some((c) => c.url === '/api/v1/session')).toBe(true);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('keeps retrying when the session is fine but the socket fails', async () => {
+    const { client, ended } = setup();
+    client.start();
+    FakeSocket.last().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(ended).toEqual([]);
+    expect(client.snapshot.conn).toBe('reconnecting');
   });
 });

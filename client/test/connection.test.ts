@@ -3,7 +3,7 @@ import { backoffDelay, Connection, type ConnState } from '../src/api/connection'
 import { signFrame, signHttp } from '../src/api/signing';
 import { FakeSocket, testSession } from './helpers';
 
-function setup(opts: { probe?: () => Promise<boolean>; random?: () => number } = {}) {
+function setup(opts: { probe?: () => Promise<string | null>; random?: () => number } = {}) {
   FakeSocket.reset();
   const session = testSession();
   const states: [ConnState, number | null][] = [];
@@ -143,20 +143,20 @@ describe('Connection', () => {
   });
 
   it('asks whether the session still exists when the upgrade fails', async () => {
-    const probe = vi.fn(async () => true);
+    const probe = vi.fn(async () => 'unknown_session');
     const { conn, ended } = setup({ probe });
     conn.start();
     FakeSocket.last().serverClose(1006);
     await vi.runAllTicks();
     await Promise.resolve();
     expect(probe).toHaveBeenCalledOnce();
-    expect(ended).toEqual(['session_expired']);
+    expect(ended).toEqual(['unknown_session']);
     vi.advanceTimersByTime(60_000);
     expect(FakeSocket.all).toHaveLength(1);
   });
 
   it('does not probe after a socket that had its hello', () => {
-    const probe = vi.fn(async () => false);
+    const probe = vi.fn(async () => null);
     const { conn } = setup({ probe });
     conn.start();
     FakeSocket.last().hello();

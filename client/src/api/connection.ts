@@ -27,9 +27,10 @@ export interface ConnectionOptions {
   urlFor: (query: string) => string;
   now?: () => number;
   random?: () => number;
-  // Asked after a socket failed before its hello: resolves true when the
-  // session is over (a refused upgrade shows no HTTP status to scripts).
-  probeSessionEnded?: () => Promise<boolean>;
+  // Asked after a socket failed before its hello: resolves with the reason
+  // (e.g. unknown_session) when the session is over, null otherwise. A
+  // refused upgrade shows no HTTP status to scripts, so this asks over HTTP.
+  probeSessionEnded?: () => Promise<string | null>;
 }
 
 export interface ConnectionEvents {
@@ -174,8 +175,8 @@ export class Connection {
     this.scheduleReconnect();
     if (!hadHello && this.opts.probeSessionEnded) {
       this.opts.probeSessionEnded().then(
-        (ended) => {
-          if (ended && !this.stopped) this.endSession('session_expired');
+        (reason) => {
+          if (reason && !this.stopped) this.endSession(reason);
         },
         () => {},
       );

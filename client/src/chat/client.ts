@@ -57,8 +57,8 @@ export class ParleyClient {
         random: deps.random,
         probeSessionEnded: () =>
           deps.api.session(deps.session).then(
-            () => false,
-            (e) => e instanceof ApiError && e.sessionEnded,
+            () => null,
+            (e) => (e instanceof ApiError && e.sessionEnded ? e.code : null),
           ),
       },
       {

@@ -24,6 +24,11 @@ function statusLabel(m: ChatMessage): string {
   return 'Not delivered';
 }
 
+function failureDetail(m: ChatMessage): string {
+  const reason = m.reason ?? '';
+  return ': ' + reason + (m.code ? `${reason ? ' ' : ''}(${m.code})` : '');
+}
+
 function MessageRow({ m, onRetry }: { m: ChatMessage; onRetry: () => void }) {
   const out = m.direction === 'out';
   return (
@@ -42,9 +47,7 @@ function MessageRow({ m, onRetry }: { m: ChatMessage; onRetry: () => void }) {
           <span class={`msg-status status-${m.status}`} title={m.status === 'failed' ? m.reason : undefined}>
             {m.status === 'sending' && <span class="spinner" aria-hidden="true" />}
             {statusLabel(m)}
-            {m.status === 'failed' && (m.reason || m.code) && (
-              <span class="msg-reason">: {m.reason}{m.code ? ` (${m.code})` : ''}</span>
-            )}
+            {m.status === 'failed' && (m.reason || m.code) ? <span class="msg-reason">{failureDetail(m)}</span> : null}
           </span>
         )}
         {m.status === 'failed' && !m.elsewhere && (
@@ -123,7 +126,7 @@ function Composer({ peer, conn, onSend }: { peer: string; conn: ConnState; onSen
 
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
-      <div class="composer-hint" aria-live="polite">
+      <div class="composer-hint" id="composer-hint" aria-live="polite">
         {tooLong
           ? `Too long: ${text.length} of ${MAX_TEXT} characters.`
           : offline
@@ -138,7 +141,9 @@ function Composer({ peer, conn, onSend }: { peer: string; conn: ConnState; onSen
           data-testid="composer-input"
           class="composer-input"
           rows={1}
-          placeholder="Write a message…  (Enter sends, Shift+Enter new line)"
+          placeholder="Write a message…"
+          title="Enter sends, Shift+Enter starts a new line"
+          aria-describedby="composer-hint"
           value={text}
           onInput={(e) => update(e.currentTarget.value)}
           onKeyDown={(e) => {

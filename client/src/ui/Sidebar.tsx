@@ -40,7 +40,7 @@ export function NewConversation({ users, onOpen }: { users: UserWithPresence[]; 
         id="new-conv-input"
         data-testid="new-conversation-input"
         class="input"
-        placeholder="New chat: name or sip:user@host"
+        placeholder="Name or sip:user@host"
         autocomplete="off"
         autocapitalize="none"
         spellcheck={false}
