@@ -154,4 +154,18 @@ describe('ParleyClient', () => {
     expect(ended).toEqual([]);
     expect(client.snapshot.conn).toBe('reconnecting');
   });
+
+  it('marks a message failed when the server answers its frame with an error', () => {
+    const { client } = setup();
+    client.start();
+    FakeSocket.last().hello();
+    const id = client.send('bad target', 'x')!;
+    const frame = FakeSocket.last().frames().find((f) => f.msg.id === id)!;
+    FakeSocket.last().receive({ type: 'error', code: 'bad_request', message: 'to: not a user or SIP URI', seq: frame.seq });
+    const m = client.snapshot.chat.conversations['bad target'].messages[0];
+    expect([m.status, m.reason]).toEqual(['failed', 'to: not a user or SIP URI']);
+    expect(client.outbox.pending).toEqual([]);
+    FakeSocket.last().receive({ type: 'error', code: 'unknown_type', seq: 999 });
+    expect(client.snapshot.chat.conversations['bad target'].messages[0].status).toBe('failed');
+  });
 });

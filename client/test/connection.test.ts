@@ -61,7 +61,7 @@ describe('Connection', () => {
     conn.start();
     expect(conn.currentState).toBe('connecting');
     FakeSocket.last().open();
-    expect(conn.send({ type: 'ping' })).toBe(false);
+    expect(conn.send({ type: 'ping' })).toBe(0);
     FakeSocket.last().receive({ type: 'hello', api: 1, user: { name: 'alice', uri: 'sip:alice@localhost' }, last_seq: 0, server_time_ms: 1 });
     expect(conn.currentState).toBe('connected');
     expect(states.map((s) => s[0])).toEqual(['connecting', 'connected']);
@@ -71,8 +71,8 @@ describe('Connection', () => {
     const { conn, session } = setup();
     conn.start();
     FakeSocket.last().hello(41);
-    expect(conn.send({ type: 'message.ack', id: 's1' })).toBe(true);
-    expect(conn.send({ type: 'ping' })).toBe(true);
+    expect(conn.send({ type: 'message.ack', id: 's1' })).toBe(42);
+    expect(conn.send({ type: 'ping' })).toBe(43);
     const frames = FakeSocket.last().frames();
     expect(frames.map((f) => f.seq)).toEqual([42, 43]);
     const raw = FakeSocket.last().sent[0];

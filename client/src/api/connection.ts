@@ -103,17 +103,18 @@ export class Connection {
     this.open('connecting');
   }
 
-  // Signs and sends one message; false when not connected (the caller keeps it).
-  send(msg: ClientMsg): boolean {
-    if (this.state !== 'connected' || !this.socket || this.socket.readyState !== OPEN) return false;
+  // Signs and sends one message; returns its seq, or 0 when not connected
+  // (the caller keeps the message).
+  send(msg: ClientMsg): number {
+    if (this.state !== 'connected' || !this.socket || this.socket.readyState !== OPEN) return 0;
     const json = JSON.stringify(msg);
     this.seq += 1;
     try {
       this.socket.send(buildFrame(this.opts.session.key, this.opts.session.id, this.seq, json));
     } catch {
-      return false;
+      return 0;
     }
-    return true;
+    return this.seq;
   }
 
   private open(state: ConnState): void {
@@ -204,7 +205,7 @@ export class Connection {
   private startPing(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = setInterval(() => {
-      if (!this.send({ type: 'ping' })) return;
+      if (this.send({ type: 'ping' }) === 0) return;
       if (this.pongTimer) return;
       this.pongTimer = setTimeout(() => {
         // No pong: the path is dead even if the socket does not know yet.

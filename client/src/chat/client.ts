@@ -41,6 +41,8 @@ export class ParleyClient {
   private readonly now: () => number;
   private readonly chatKey: string;
   private ended = false;
+  // seq of each message.send frame on the current connection → client id.
+  private sendSeqs = new Map<number, string>();
 
   constructor(private readonly deps: ClientDeps) {
     this.now = deps.now ?? Date.now;
@@ -140,13 +142,30 @@ export class ParleyClient {
 
   private onConnected(): void {
     this.outbox.newConnection();
+    this.sendSeqs.clear();
     this.flush();
     // Presence may have changed while we were away.
     void this.loadUsers();
   }
 
   private flush(): void {
-    this.outbox.flush((item) => this.connection.send({ type: 'message.send', id: item.id, to: item.to, text: item.text }));
+    this.outbox.flush((item) => {
+      const seq = this.connection.send({ type: 'message.send', id: item.id, to: item.to, text: item.text });
+      if (seq > 0) this.sendSeqs.set(seq, item.id);
+      return seq > 0;
+    });
+  }
+
+  // An `error` answering one of our message.send frames (e.g. bad_request
+  // for a bad `to`): the message will never get a status, so it failed.
+  private onFrameError(seq: number | undefined, code: string, message: string | undefined): void {
+    if (seq === undefined) return;
+    const id = this.sendSeqs.get(seq);
+    if (id === undefined) return;
+    this.sendSeqs.delete(seq);
+    if (code === 'bad_signature' || code === 'replayed') return; // the socket closes; resent after the reconnect
+    this.outbox.settle(id);
+    this.dispatch({ type: 'status', msg: { type: 'message.status', id, status: 'failed', reason: message || code } });
   }
 
   private onServerMsg(m: ServerMsg): void {
@@ -161,6 +180,9 @@ export class ParleyClient {
         break;
       case 'presence':
         this.dispatch({ type: 'presence', user: m.user, online: m.online });
+        break;
+      case 'error':
+        this.onFrameError(m.seq, m.code, m.message);
         break;
       default:
         break;
