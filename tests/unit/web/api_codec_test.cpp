@@ -1,0 +1,145 @@
+// The codec against protocol/examples: every c2s example decodes, every s2c
+// example is what the encoders produce (compared as parsed JSON values).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "web/api_codec.hpp"
+
+namespace parley::web::codec {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+std::string example(const std::string& name) {
+  std::ifstream in(fs::path(PARLEY_SOURCE_DIR) / "protocol/examples" / name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const UserInfo kAlice{"alice", "Alice", "sip:alice@localhost"};
+
+TEST(ApiCodec, EveryClientExampleDecodes) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(PARLEY_SOURCE_DIR) / "protocol/examples")) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with("c2s.")) continue;
+    ++n;
+    const auto r = decode_client_message(example(name));
+    EXPECT_TRUE(r.ok()) << name << ": " << (r.ok() ? "" : r.error().message);
+  }
+  EXPECT_GE(n, 3);
+}
+
+TEST(ApiCodec, ClientExamplesDecodeToTheirValues) {
+  EXPECT_TRUE(std::holds_alternative<Ping>(decode_client_message(example("c2s.ping.json")).value()));
+  const auto send = decode_client_message(example("c2s.message.send.json"));
+  ASSERT_TRUE(send.ok());
+  const auto& m = std::get<MessageSend>(send.value()).message;
+  EXPECT_EQ(m.id, "c-1f3a");
+  EXPECT_EQ(m.to, "bob");
+  EXPECT_EQ(m.text, "Hello Bob, lunch at 12? \xE2\x98\x95");
+  const auto ack = decode_client_message(example("c2s.message.ack.json"));
+  ASSERT_TRUE(ack.ok());
+  EXPECT_EQ(std::get<MessageAck>(ack.value()).id, "m-000042");
+}
+
+void expect_same_json(const std::string& encoded, const std::string& example_name) {
+  EXPECT_EQ(json::parse(encoded), json::parse(example(example_name))) << encoded;
+}
+
+TEST(ApiCodec, EncodersProduceTheServerExamples) {
+  expect_same_json(encode_hello(kAlice, 17, 1796000000000), "s2c.hello.json");
+  expect_same_json(encode_pong(1796000000250), "s2c.pong.json");
+  expect_same_json(encode_message_status("c-1f3a", 480, "Temporarily Unavailable"),
+                   "s2c.message.status.json");
+  expect_same_json(encode_presence("bob", true), "s2c.presence.json");
+  expect_same_json(encode_error("unknown_type", "unknown message type", 18), "s2c.error.json");
+  MessageEvent m;
+  m.id = "m-000042";
+  m.from = "sip:bob@localhost";
+  m.from_user = "bob";
+  m.to = "sip:alice@localhost";
+  m.to_user = "alice";
+  m.text = "Yes, 12 at the usual place.";
+  m.time_ms = 1796000001000;
+  expect_same_json(encode_message(m), "s2c.message.json");
+}
+
+TEST(ApiCodec, EveryServerExampleIsCovered) {
+  // A new s2c example must get an encoder check above.
+  std::set<std::string> covered{"s2c.hello.json", "s2c.pong.json", "s2c.message.status.json",
+                                "s2c.presence.json", "s2c.error.json", "s2c.message.json"};
+  for (const auto& e : fs::directory_iterator(fs::path(PARLEY_SOURCE_DIR) / "protocol/examples")) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with("s2c.")) {
+      EXPECT_TRUE(covered.contains(name)) << name;
+    }
+  }
+}
+
+TEST(ApiCodec, EncodesNullsDeliveredAndNoSeq) {
+  MessageEvent m;
+  m.outgoing = true;
+  const auto v = json::parse(encode_message(m));
+  EXPECT_EQ(v.at("direction"), "out");
+  EXPECT_TRUE(v.at("from_user").is_null());
+  EXPECT_TRUE(v.at("to_user").is_null());
+  EXPECT_EQ(json::parse(encode_message_status("x", 202, "Accepted")).at("status"), "delivered");
+  EXPECT_EQ(json::parse(encode_message_status("x", 300, "Multiple")).at("status"), "failed");
+  EXPECT_FALSE(json::parse(encode_error("bad_request", "m")).as_object().contains("seq"));
+  EXPECT_EQ(json::parse(encode_user(kAlice)).at("uri"), "sip:alice@localhost");
+  // Text with quotes, control characters and non-ASCII stays JSON.
+  EXPECT_EQ(json::parse(encode_presence("a\"b\n\xC3\xA9", false)).at("user"), "a\"b\n\xC3\xA9");
+}
+
+std::string code_of(std::string_view text) {
+  const auto r = decode_client_message(text);
+  return r.ok() ? "ok" : r.error().code;
+}
+
+TEST(ApiCodec, RefusesBadMessages) {
+  EXPECT_EQ(code_of(""), "bad_request");
+  EXPECT_EQ(code_of("{"), "bad_request");
+  EXPECT_EQ(code_of("[]"), "bad_request");
+  EXPECT_EQ(code_of("\"ping\""), "bad_request");
+  EXPECT_EQ(code_of("{}"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": 1})"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": "call.start"})"), "unknown_type");
+  EXPECT_EQ(code_of(R"({"type": "ping", "extra": [1, {"x": null}]})"), "ok");  // unknown fields ignored
+  EXPECT_EQ(code_of(R"({"type": "message.send", "id": "1", "to": "bob"})"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": "message.send", "id": "1", "to": "bob", "text": ""})"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": "message.send", "id": "", "to": "bob", "text": "x"})"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": "message.send", "id": "1", "to": 5, "text": "x"})"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": "message.ack"})"), "bad_request");
+  EXPECT_EQ(code_of("{\"type\": \"ping\", \"x\": \"\xFF\"}"), "bad_request");  // not UTF-8
+  EXPECT_EQ(code_of(std::string(10000, '[')), "bad_request");                 // deep nesting
+  const auto missing = decode_client_message(R"({"type": "message.send", "id": "1", "to": "bob"})");
+  EXPECT_NE(missing.error().message.find("text"), std::string::npos);
+}
+
+TEST(ApiCodec, LengthLimitsCountCharacters) {
+  const auto send = [](const std::string& id, const std::string& text) {
+    return code_of(json::serialize(json::object{
+        {"type", "message.send"}, {"id", id}, {"to", "bob"}, {"text", text}}));
+  };
+  EXPECT_EQ(send(std::string(64, 'i'), "x"), "ok");
+  EXPECT_EQ(send(std::string(65, 'i'), "x"), "bad_request");
+  EXPECT_EQ(send("i", std::string(16384, 't')), "ok");
+  EXPECT_EQ(send("i", std::string(16385, 't')), "bad_request");
+  std::string euros;
+  for (int i = 0; i < 16384; ++i) euros += "\xE2\x82\xAC";  // 3 bytes, 1 character each
+  EXPECT_EQ(send("i", euros), "ok");
+  EXPECT_EQ(send("i", euros + "x"), "bad_request");
+}
+
+}  // namespace
+}  // namespace parley::web::codec
