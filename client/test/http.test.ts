@@ -68,15 +68,40 @@ describe('ApiClient', () => {
     expect(calls[0].init.body).toBeUndefined();
   });
 
-  it('reports an ended session (unknown_session, session_expired) but not other 401s', async () => {
-    for (const [code, ended] of [['unknown_session', true], ['session_expired', true], ['bad_signature', false]] as const) {
-      const { fn } = fakeFetch(() => jsonResponse(401, { error: { code, message: code } }));
+  it('reports an ended or unusable session (unknown_session, session_expired, wrong_address, wrong_browser) only', async () => {
+    const cases = [[401, 'unknown_session', true], [401, 'session_expired', true], [401, 'bad_signature', false],
+      [401, 'stale_timestamp', false], [403, 'wrong_address', true], [403, 'wrong_browser', true], [429, 'rate_limited', false]] as const;
+    for (const [status, code, ended] of cases) {
+      const { fn } = fakeFetch(() => jsonResponse(status, { error: { code, message: code } }));
       const api = new ApiClient(fn);
       const seen = vi.fn();
       api.onSessionEnded = seen;
       await expect(api.users(testSession())).rejects.toMatchObject({ code });
       expect(seen).toHaveBeenCalledTimes(ended ? 1 : 0);
     }
+  });
+
+  it('re-syncs the clock from Date after stale_timestamp and retries once', async () => {
+    let n = 0;
+    const { fn, calls } = fakeFetch(() =>
+      ++n === 1
+        ? jsonResponse(401, { error: { code: 'stale_timestamp', message: 'clock' } }, { Date: 'Wed, 01 Dec 2027 00:00:00 GMT' })
+        : jsonResponse(200, { users: [] }));
+    const s = testSession();
+    await new ApiClient(fn, () => 1_796_000_000_000).users(s);
+    const serverMs = Date.parse('Wed, 01 Dec 2027 00:00:00 GMT');
+    expect(s.clockOffsetMs).toBe(serverMs - 1_796_000_000_000);
+    const [a, b] = calls.map((c) => c.init.headers as Record<string, string>);
+    expect(b['X-Parley-Timestamp']).toBe(String(serverMs));
+    expect(b['X-Parley-Nonce']).not.toBe(a['X-Parley-Nonce']);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('does not retry a second stale_timestamp', async () => {
+    const { fn, calls } = fakeFetch(() =>
+      jsonResponse(401, { error: { code: 'stale_timestamp', message: 'clock' } }, { Date: 'Wed, 01 Dec 2027 00:00:00 GMT' }));
+    await expect(new ApiClient(fn).users(testSession())).rejects.toMatchObject({ code: 'stale_timestamp' });
+    expect(calls).toHaveLength(2);
   });
 
   it('maps a network failure to ApiError network', async () => {

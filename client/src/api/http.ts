@@ -10,13 +10,17 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterS: number | null = null,
+    readonly serverDateMs: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
   }
-  // The session is gone for good: show the login screen.
+  // The session is gone for good, or unusable from this address/browser
+  // (bound at login): show the login screen.
   get sessionEnded(): boolean {
-    return this.status === 401 && (this.code === 'unknown_session' || this.code === 'session_expired');
+    if (this.status === 401) return this.code === 'unknown_session' || this.code === 'session_expired';
+    if (this.status === 403) return this.code === 'wrong_address' || this.code === 'wrong_browser';
+    return false;
   }
 }
 
@@ -36,7 +40,8 @@ async function errorFrom(res: Response): Promise<ApiError> {
   }
   const ra = res.headers.get('Retry-After');
   const retry = ra !== null && /^\d+$/.test(ra.trim()) ? parseInt(ra, 10) : null;
-  return new ApiError(res.status, code, message, retry);
+  const date = Date.parse(res.headers.get('Date') ?? '');
+  return new ApiError(res.status, code, message, retry, Number.isFinite(date) ? date : null);
 }
 
 export class ApiClient {
@@ -68,7 +73,19 @@ export class ApiClient {
   }
 
   // One signed request; `path` is below /api/v1 and may carry a query.
+  // A stale_timestamp answer re-syncs the clock from the response's Date
+  // header (the local clock jumped) and tries once more with a new nonce.
   async signed<T>(session: Session, method: string, path: string, body?: unknown): Promise<T> {
+    try {
+      return await this.signedOnce<T>(session, method, path, body);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== 'stale_timestamp' || e.serverDateMs === null) throw e;
+      session.clockOffsetMs = e.serverDateMs - this.now();
+      return this.signedOnce<T>(session, method, path, body);
+    }
+  }
+
+  private async signedOnce<T>(session: Session, method: string, path: string, body?: unknown): Promise<T> {
     const target = PREFIX + path;
     const text = body === undefined ? '' : JSON.stringify(body);
     const headers: Record<string, string> = signedHeaders(session.id, session.key, method, target, text, this.now() + session.clockOffsetMs);

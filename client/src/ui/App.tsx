@@ -22,6 +22,10 @@ export function endReasonText(reason: string): string {
       return 'Your session expired. Please log in again.';
     case 'unknown_session':
       return 'Your session ended (the server may have restarted). Please log in again.';
+    case 'wrong_address':
+      return 'Your network address changed, so this session cannot be used any more. Please log in again.';
+    case 'wrong_browser':
+      return 'This session belongs to another browser. Please log in again.';
     default:
       return 'Your session ended. Please log in again.';
   }
