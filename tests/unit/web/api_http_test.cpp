@@ -190,8 +190,10 @@ TEST_F(ApiHttpTest, UnknownSession) {
 
 TEST_F(ApiHttpTest, SessionExpiredIdle) {
   const Login l = login();
-  advance(1800s);
+  advance(1000s);
   EXPECT_EQ(call(signed_request(l, "GET", "/api/v1/users")).status, 200);  // refreshes
+  advance(1000s);  // 2000 s after login, 1000 s idle
+  EXPECT_EQ(call(signed_request(l, "GET", "/api/v1/users")).status, 200);
   advance(1801s);
   expect_refused(call(signed_request(l, "GET", "/api/v1/users")), 401, "session_expired");
   EXPECT_EQ(api_->session_count(), 0u);
