@@ -2,8 +2,9 @@
 // mounts the app.
 import { render } from 'preact';
 import { App } from './ui/App';
-import { applyTheme, initialTheme } from './ui/theme';
+import { applyTheme, followSystemTheme, initialTheme } from './ui/theme';
 import './ui/styles.css';
 
 applyTheme(initialTheme());
+followSystemTheme();
 render(<App />, document.getElementById('app')!);

@@ -1,12 +1,13 @@
 // The centre pane: the selected conversation's header (with the call
 // controls that arrive later), its timeline and the composer.
+import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ConnState } from '../api/connection';
 import type { UserWithPresence } from '../api/types';
 import { MAX_TEXT } from '../chat/client';
 import type { ChatMessage, Conversation } from '../chat/state';
 import { Avatar } from './Avatar';
-import { clockTime, fullTime, peerTitle } from './format';
+import { clockTime, dayLabel, fullTime, peerTitle } from './format';
 
 interface Props {
   conversation: Conversation | null;
@@ -86,9 +87,17 @@ function Timeline({ conversation, onRetry }: { conversation: Conversation; onRet
       }}
     >
       {count === 0 && <li class="timeline-empty">No messages yet. Say hello!</li>}
-      {conversation.messages.map((m) => (
-        <MessageRow key={m.id + m.direction} m={m} onRetry={() => onRetry(m.id)} />
-      ))}
+      {conversation.messages.map((m, i) => {
+        const day = dayLabel(m.time_ms);
+        const prev = conversation.messages[i - 1];
+        const showDay = !prev || dayLabel(prev.time_ms) !== day;
+        return (
+          <Fragment key={m.id + m.direction}>
+            {showDay && <li class="day-sep" role="presentation"><span>{day}</span></li>}
+            <MessageRow m={m} onRetry={() => onRetry(m.id)} />
+          </Fragment>
+        );
+      })}
     </ol>
   );
 }

@@ -5,7 +5,7 @@ import type { UserWithPresence } from '../api/types';
 import { peerKey } from '../chat/peer';
 import type { Conversation } from '../chat/state';
 import { Avatar } from './Avatar';
-import { clockTime, peerTitle } from './format';
+import { peerTitle, shortWhen } from './format';
 
 interface Props {
   conversations: Conversation[];
@@ -100,7 +100,7 @@ export function Sidebar({ conversations, users, selected, onOpen }: Props) {
                   <span class="conv-main">
                     <span class="conv-top">
                       <span class="conv-title">{title}</span>
-                      <span class="conv-time">{last ? clockTime(last.time_ms) : ''}</span>
+                      <span class="conv-time">{last ? shortWhen(last.time_ms) : ''}</span>
                     </span>
                     <span class="conv-bottom">
                       <span class="conv-preview">{preview(c)}</span>

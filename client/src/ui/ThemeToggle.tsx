@@ -6,9 +6,11 @@ export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>(() => (document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'));
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
   const toggle = () => {
-    applyTheme(next);
-    saveTheme(next);
-    setTheme(next);
+    // Read the page, not the state: the system theme may have changed it.
+    const target: Theme = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+    applyTheme(target);
+    saveTheme(target);
+    setTheme(target);
   };
   return (
     <button type="button" class="icon-btn" data-testid="theme-toggle" onClick={toggle} aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`}>

@@ -24,13 +24,28 @@ export function avatarColour(key: string): string {
 }
 
 export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+// For lists: the time today, otherwise the date.
+export function shortWhen(ms: number): string {
   const d = new Date(ms);
-  const now = new Date();
-  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (d.toDateString() === now.toDateString()) return hm;
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) + ' ' + hm;
+  if (d.toDateString() === new Date().toDateString()) return clockTime(ms);
+  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
 export function fullTime(ms: number): string {
   return new Date(ms).toLocaleString();
+}
+
+// The label of the day a message belongs to: Today, Yesterday, or a date.
+export function dayLabel(ms: number, nowMs: number = Date.now()): string {
+  const d = new Date(ms);
+  const today = new Date(nowMs);
+  const yesterday = new Date(nowMs);
+  yesterday.setDate(today.getDate() - 1);
+  if (d.toDateString() === today.toDateString()) return 'Today';
+  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  const sameYear = d.getFullYear() === today.getFullYear();
+  return d.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: sameYear ? undefined : 'numeric' });
 }

@@ -4,12 +4,8 @@ export type Theme = 'light' | 'dark';
 const KEY = 'parley.theme';
 
 export function initialTheme(): Theme {
-  try {
-    const saved = localStorage.getItem(KEY);
-    if (saved === 'light' || saved === 'dark') return saved;
-  } catch {
-    /* storage disabled: fall through */
-  }
+  const saved = savedTheme();
+  if (saved) return saved;
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
@@ -23,4 +19,21 @@ export function saveTheme(theme: Theme): void {
   } catch {
     /* not fatal */
   }
+}
+
+function savedTheme(): Theme | null {
+  try {
+    const saved = localStorage.getItem(KEY);
+    return saved === 'light' || saved === 'dark' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+// Until the user picks a theme, follow the system's when it changes.
+export function followSystemTheme(): void {
+  if (typeof matchMedia !== 'function') return;
+  matchMedia('(prefers-color-scheme: dark)').addEventListener?.('change', (e) => {
+    if (savedTheme() === null) applyTheme(e.matches ? 'dark' : 'light');
+  });
 }
