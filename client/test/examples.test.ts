@@ -2,9 +2,12 @@
 // vectors must come out byte for byte, and every server message must parse.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildFrame, canonicalFrame, canonicalHttp, hexSha256, signFrame, signHttp } from '../src/api/signing';
 import { parseServerMsg } from '../src/api/types';
+import { ApiClient } from '../src/api/http';
+import { ParleyClient } from '../src/chat/client';
+import { FakeSocket, fakeFetch, MemoryStorage } from './helpers';
 import { fromBase64url } from '../src/crypto/encoding';
 
 const EXAMPLES = join(__dirname, '..', '..', 'protocol', 'examples');
@@ -67,6 +70,78 @@ describe('protocol/examples messages', () => {
         expect(m, f).not.toBeNull();
         expect(m!.type, f).toBe(type);
       }
+    }
+  });
+});
+
+const example = (name: string): unknown => JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8'));
+const has = (name: string) => existsSync(join(EXAMPLES, name));
+const response = (status: number, name: string) =>
+  new Response(readFileSync(join(EXAMPLES, name), 'utf8'), { status, headers: { 'Content-Type': 'application/json' } });
+
+describe('protocol/examples HTTP bodies', () => {
+  it.skipIf(!has('http.login.request.json') || !has('http.login.response.json'))('login: same request shape, response gives a session', async () => {
+    const { fn, calls } = fakeFetch(() => response(200, 'http.login.response.json'));
+    const s = await new ApiClient(fn, () => 1_796_000_000_000).login('alice', 'alice-pw');
+    expect(JSON.parse(calls[0].init.body as string)).toEqual(example('http.login.request.json'));
+    expect(s.user.name).toBe('alice');
+    expect(s.key).toHaveLength(32);
+    expect(s.clockOffsetMs).toBe(0);
+  });
+
+  it.skipIf(!has('http.users.response.json'))('users', async () => {
+    const { fn } = fakeFetch(() => response(200, 'http.users.response.json'));
+    const users = await new ApiClient(fn).users({ id: 'x', key: new Uint8Array(32), keyText: '', user: { name: 'a', display_name: 'A', uri: 'sip:a@b' }, clockOffsetMs: 0 });
+    expect(users).toEqual((example('http.users.response.json') as { users: unknown[] }).users);
+  });
+
+  it.skipIf(!has('http.error.json'))('error body', async () => {
+    const { fn } = fakeFetch(() => response(401, 'http.error.json'));
+    await expect(new ApiClient(fn).login('a', 'b')).rejects.toMatchObject({ status: 401, code: 'bad_signature', message: 'signature does not match' });
+  });
+
+  it.skipIf(!has('http.logout.request.json'))('logout body', async () => {
+    const { fn, calls } = fakeFetch(() => response(200, 'http.logout.response.json'));
+    await new ApiClient(fn).logout({ id: 'x', key: new Uint8Array(32), keyText: '', user: { name: 'a', display_name: 'A', uri: 'sip:a@b' }, clockOffsetMs: 0 });
+    expect(JSON.parse(calls[0].init.body as string)).toEqual(example('http.logout.request.json'));
+  });
+});
+
+describe('protocol/examples browser-to-server messages', () => {
+  it.skipIf(!has('c2s.message.send.json') || !has('s2c.hello.json'))('the client sends message.send, message.ack and ping in the example shapes', () => {
+    vi.useFakeTimers();
+    try {
+      FakeSocket.reset();
+      const { fn } = fakeFetch(() => response(200, 'http.users.response.json'));
+      const login = example('http.login.response.json') as { session_id: string; session_key: string };
+      const client = new ParleyClient({
+        api: new ApiClient(fn),
+        session: { id: login.session_id, key: new Uint8Array(32), keyText: login.session_key, user: { name: 'alice', display_name: 'Alice', uri: 'sip:alice@localhost' }, clockOffsetMs: 0 },
+        storage: new MemoryStorage(),
+        makeSocket: (u) => new FakeSocket(u),
+        urlFor: (q) => 'ws://x/api/v1/ws?' + q,
+        onSessionEnded: () => {},
+      });
+      client.start();
+      const sock = FakeSocket.last();
+      sock.open();
+      sock.receive(readFileSync(join(EXAMPLES, 's2c.hello.json'), 'utf8'));
+      const want = example('c2s.message.send.json') as { to: string; text: string };
+      client.send(want.to, want.text);
+      sock.receive(readFileSync(join(EXAMPLES, 's2c.message.json'), 'utf8'));
+      vi.advanceTimersByTime(25_000);
+      const frames = sock.frames();
+      expect(frames[0].seq).toBe((example('s2c.hello.json') as { last_seq: number }).last_seq + 1);
+      const byType = new Map(frames.map((f) => [f.msg.type as string, f.msg]));
+      const keys = (o: unknown) => Object.keys(o as object).sort();
+      expect(keys(byType.get('message.send'))).toEqual(keys(want));
+      expect(byType.get('message.send')).toMatchObject({ to: want.to, text: want.text });
+      expect(keys(byType.get('message.ack'))).toEqual(keys(example('c2s.message.ack.json')));
+      expect(byType.get('message.ack')!.id).toBe((example('s2c.message.json') as { id: string }).id);
+      expect(byType.get('ping')).toEqual(example('c2s.ping.json'));
+      client.stop();
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
