@@ -44,11 +44,17 @@ export function MainScreen({ api, session, storage, onLoggedOut, onSessionEnded 
   useEffect(() => {
     const off = client.subscribe(() => setSnap(client.snapshot));
     client.start();
+    // Back online, or back to the tab: do not wait out the back-off.
     const online = () => client.connection.retryNow();
+    const visible = () => {
+      if (document.visibilityState === 'visible') client.connection.retryNow();
+    };
     window.addEventListener('online', online);
+    document.addEventListener('visibilitychange', visible);
     return () => {
       off();
       window.removeEventListener('online', online);
+      document.removeEventListener('visibilitychange', visible);
       client.stop();
     };
   }, [client]);
