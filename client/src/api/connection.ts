@@ -210,15 +210,11 @@ export class Connection {
       this.pongTimer = setTimeout(() => {
         // No pong: the path is dead even if the socket does not know yet.
         this.pongTimer = null;
-        const s = this.socket;
+        if (!this.socket) return;
         this.dropSocket();
-        this.onClosedAfterDrop(s);
+        this.onClosed(1006, 'pong timeout');
       }, PONG_TIMEOUT_MS);
     }, PING_INTERVAL_MS);
-  }
-
-  private onClosedAfterDrop(s: SocketLike | null): void {
-    if (s) this.onClosed(1006, 'pong timeout');
   }
 
   private dropSocket(): void {
