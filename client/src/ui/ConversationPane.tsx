@@ -47,8 +47,10 @@ function MessageRow({ m, onRetry }: { m: ChatMessage; onRetry: () => void }) {
         {out && (
           <span class={`msg-status status-${m.status}`} title={m.status === 'failed' ? m.reason : undefined}>
             {m.status === 'sending' && <span class="spinner" aria-hidden="true" />}
-            {statusLabel(m)}
-            {m.status === 'failed' && (m.reason || m.code) ? <span class="msg-reason">{failureDetail(m)}</span> : null}
+            <span>
+              {statusLabel(m)}
+              {m.status === 'failed' && (m.reason || m.code) ? <span class="msg-reason">{failureDetail(m)}</span> : null}
+            </span>
           </span>
         )}
         {m.status === 'failed' && !m.elsewhere && (
