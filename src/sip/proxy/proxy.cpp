@@ -39,6 +39,7 @@ Proxy::~Proxy() = default;
 
 void Proxy::on_message(Message message, const Flow& from, TimePoint now) {
   if (message.is_response() && validate_response(message)) return;  // RFC 4475 §3.1.2.19: drop
+  if (answered_locally(message)) return on_local_request(message, from, now);
   std::vector<Action> out;
   txn_.on_message(std::move(message), from, now, out);
   run(out, now);
@@ -150,6 +151,38 @@ void Proxy::send_stateless_error(const Message& request, const Flow& to, int sta
   deps_.sender.send(resp, to, TransactionId{});
 }
 
+bool Proxy::answered_locally(const Message& m) const {
+  // What route_request would hand to on_register / on_local_options: no
+  // Route (so no strict routing, no own Route to pop, no dialog of ours)
+  // and our domain. A REGISTER or OPTIONS that is relayed keeps its
+  // transaction. Without a top Via the transaction layer drops the request.
+  if (!m.is_request() || m.vias.empty() || !m.routes.empty()) return false;
+  if (m.method != Method::Register &&
+      !(m.method == Method::Options && m.request_uri.user.empty())) {
+    return false;
+  }
+  return routing_.is_local_domain(m.request_uri);
+}
+
+void Proxy::on_local_request(const Message& req, const Flow& from, TimePoint now) {
+  // A non-INVITE we answer with a final response at once needs no server
+  // transaction (RFC 3261 §8.2.7: a UAS may answer statelessly): a
+  // retransmission is answered again the same way, REGISTER included (the
+  // registrar takes an equal CSeq as the same request; a challenge gets a
+  // fresh nonce). Creating the transaction only to abandon it after the
+  // final response cost a copy of the request, two index updates and a
+  // serialization of the response nobody would retransmit.
+  ++stats_.requests;
+  stateless_to_ = &from;
+  struct Reset {
+    const Flow*& p;
+    ~Reset() { p = nullptr; }
+  } reset{stateless_to_};
+  if (reject_bad_request(TransactionId{}, req, from, now)) return;
+  if (req.method == Method::Register) return on_register(TransactionId{}, req, from, now);
+  on_local_options(TransactionId{}, req, now);
+}
+
 void Proxy::on_new_request(Action& a, TimePoint now) {
   ++stats_.requests;
   if (a.message.method == Method::Cancel) {
@@ -213,6 +246,10 @@ void Proxy::respond(TransactionId txn, const Message& req, int status, TimePoint
 }
 
 void Proxy::send_final(TransactionId txn, Message resp, TimePoint now) {
+  if (!txn.valid()) {
+    if (stateless_to_) deps_.sender.send(resp, *stateless_to_, TransactionId{});
+    return;
+  }
   const bool invite = resp.cseq.method == Method::Invite;
   const bool final = resp.status_code >= 200;
   std::vector<Action> out;

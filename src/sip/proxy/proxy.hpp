@@ -71,6 +71,9 @@ class Proxy {
   // proxy.cpp: dispatch of transaction-layer actions and request checks.
   void run(std::vector<Action>& actions, TimePoint now);
   void on_new_request(Action& a, TimePoint now);
+  // Requests we answer ourselves at once, without a server transaction.
+  bool answered_locally(const Message& m) const;
+  void on_local_request(const Message& req, const Flow& from, TimePoint now);
   bool reject_bad_request(TransactionId txn, const Message& req, const Flow& from, TimePoint now);
   void respond(TransactionId txn, const Message& req, int status, TimePoint now,
                std::vector<Header> extra = {});
@@ -113,6 +116,9 @@ class Proxy {
   std::multimap<TimePoint, ForkId> timer_c_;  // INVITE forks waiting for a final response
   std::uint64_t next_fork_ = 1;
   std::string to_tag_;  // our To tag for local responses (one per process is enough)
+  // Set while on_local_request runs: where responses to a request without a
+  // server transaction (TransactionId{}) go.
+  const Flow* stateless_to_ = nullptr;
   ProxyStats stats_;
   std::shared_ptr<spdlog::logger> log_;
 };

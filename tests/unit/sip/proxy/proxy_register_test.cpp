@@ -153,5 +153,46 @@ TEST_F(ProxyTest, RegisterRetransmissionIsAnsweredAgainStatelessly) {
   EXPECT_EQ(proxy_->transactions().size(), 0u);
 }
 
+// A REGISTER we answer ourselves never enters the transaction layer: the
+// challenge and the 200 are sent straight to the source.
+TEST_F(ProxyTest, LocalRegisterCreatesNoServerTransaction) {
+  Message ok = register_account("bob", "pw-bob", "<sip:bob@192.0.2.20:5060>", bob_);
+  EXPECT_EQ(ok.status_code, 200);
+  EXPECT_EQ(proxy_->transactions().stats().server_created, 0u);
+  EXPECT_EQ(proxy_->stats().requests, 2u);
+}
+
+// Checks that come before the registrar still answer without a transaction.
+TEST_F(ProxyTest, LocalRegisterWithMaxForwardsZeroGets483) {
+  Req r = register_req("bob", bob_, "<sip:bob@192.0.2.20>");
+  r.max_forwards = 0;
+  auto sent = deliver(r, bob_);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].message.status_code, 483);
+  EXPECT_EQ(sent[0].flow.host, bob_.host);
+  EXPECT_EQ(proxy_->transactions().stats().server_created, 0u);
+}
+
+TEST_F(ProxyTest, OptionsToUsIsAnsweredWithoutTransaction) {
+  Req r;
+  r.method = "OPTIONS";
+  r.ruri = "sip:localhost";
+  auto sent = deliver(r, bob_);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].message.status_code, 200);
+  EXPECT_TRUE(sent[0].message.header("Allow"));
+  EXPECT_EQ(proxy_->transactions().stats().server_created, 0u);
+}
+
+// A REGISTER for another domain is relayed (by an allowed sender), which
+// takes a server transaction as every forwarded request does.
+TEST_F(ProxyTest, RegisterForForeignDomainStillGetsATransaction) {
+  Req r = register_req("bob", trunk_, "<sip:bob@10.9.9.9>");
+  r.ruri = "sip:example.org";
+  r.from = r.to = "sip:bob@example.org";
+  deliver(r, trunk_);
+  EXPECT_EQ(proxy_->transactions().stats().server_created, 1u);
+}
+
 }  // namespace
 }  // namespace parley::sip::test
