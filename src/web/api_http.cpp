@@ -231,7 +231,7 @@ Result<WebSession*, Refusal> Api::Impl::check_signed(const SignedInput& in) {
       break;
   }
   if (in.client_ip != s->client_ip) return refuse({403, "wrong_address", "other client address"});
-  if (in.user_agent != s->user_agent) return refuse({403, "wrong_browser", "other browser"});
+  if (!s->same_browser(in.user_agent)) return refuse({403, "wrong_browser", "other browser"});
   s->last_activity = t;
   return s;
 }

@@ -9,8 +9,6 @@ namespace parley::web {
 namespace {
 
 constexpr std::size_t kMaxFrameBytes = 64 * 1024;
-constexpr std::uint64_t kMaxSeq = (std::uint64_t{1} << 53) - 1;
-constexpr std::size_t kSignatureChars = 43;
 constexpr std::int64_t kSocketsRetryAfterS = 5;
 
 int hex_value(char c) {
@@ -64,30 +62,6 @@ UpgradeQuery parse_query(std::string_view target) {
     if (slot != nullptr && slot->empty()) *slot = percent_decode(pair.substr(eq + 1));
   }
   return q;
-}
-
-struct Frame {
-  std::string_view seq_text;
-  std::uint64_t seq = 0;
-  std::string_view sig;
-  std::string_view json;
-};
-
-// "<seq> <sig> <json>"; nullopt if not in that form (seq in `seq_out` when it parsed).
-std::optional<Frame> split_frame(std::string_view text, std::optional<std::uint64_t>& seq_out) {
-  const auto sp1 = text.find(' ');
-  if (sp1 == std::string_view::npos) return std::nullopt;
-  Frame f;
-  f.seq_text = text.substr(0, sp1);
-  const auto seq = parse_decimal(f.seq_text, kMaxSeq);
-  if (!seq || *seq == 0) return std::nullopt;
-  seq_out = f.seq = *seq;
-  const auto sp2 = text.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos) return std::nullopt;
-  f.sig = text.substr(sp1 + 1, sp2 - sp1 - 1);
-  f.json = text.substr(sp2 + 1);
-  if (f.sig.size() != kSignatureChars || f.json.empty()) return std::nullopt;
-  return f;
 }
 
 }  // namespace
@@ -200,14 +174,15 @@ void Api::Impl::ws_text(WsId id, std::string_view text) {
     end_session(s->id, 4001, "session_expired");
     return;
   }
-  std::optional<std::uint64_t> seq;
-  const auto frame = text.size() <= kMaxFrameBytes ? split_frame(text, seq) : std::nullopt;
-  if (!frame) {
-    sender.send(id, codec::encode_error("bad_request", "frame is not \"<seq> <sig> <json>\"", seq));
+  const auto parsed = text.size() <= kMaxFrameBytes ? parse_ws_frame(text)
+                                                     : std::variant<WsFrame, WsFrameError>(WsFrameError{});
+  if (const auto* bad = std::get_if<WsFrameError>(&parsed)) {
+    sender.send(id, codec::encode_error("bad_request", "frame is not \"<seq> <sig> <json>\"", bad->seq));
     return;
   }
+  const WsFrame* frame = &std::get<WsFrame>(parsed);
   const std::string canonical = ws_canonical_string(s->public_id, frame->seq_text, frame->json);
-  const bool signed_ok = verify_signature(s->key_bytes(), canonical, frame->sig);
+  const bool signed_ok = verify_signature(s->key_bytes(), canonical, frame->signature);
   if (!signed_ok || frame->seq <= s->last_seq) {
     const Refusal r = signed_ok ? Refusal{401, "replayed", "seq not above the last accepted"}
                                 : Refusal{401, "bad_signature", "signature does not match"};

@@ -50,6 +50,23 @@ bool verify_signature(std::string_view key, std::string_view canonical,
   return crypto::equal_constant_time(crypto::hmac_sha256(key, canonical), *given);
 }
 
+std::variant<WsFrame, WsFrameError> parse_ws_frame(std::string_view text) {
+  constexpr std::uint64_t kMaxSeq = (std::uint64_t{1} << 53) - 1;
+  const auto sp1 = text.find(' ');
+  if (sp1 == std::string_view::npos) return WsFrameError{};
+  WsFrame f;
+  f.seq_text = text.substr(0, sp1);
+  const auto seq = parse_decimal(f.seq_text, kMaxSeq);
+  if (!seq || *seq == 0) return WsFrameError{};
+  f.seq = *seq;
+  const auto sp2 = text.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos) return WsFrameError{f.seq};
+  f.signature = text.substr(sp1 + 1, sp2 - sp1 - 1);
+  f.json = text.substr(sp2 + 1);
+  if (f.signature.size() != kSignatureChars || f.json.empty()) return WsFrameError{f.seq};
+  return f;
+}
+
 std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max) {
   if (text.empty() || text.size() > 20) return std::nullopt;
   if (text.size() > 1 && text[0] == '0') return std::nullopt;

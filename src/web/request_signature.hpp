@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace parley::web {
 
@@ -38,6 +39,20 @@ std::string sign_canonical(std::string_view key, std::string_view canonical);
 // the MACs in constant time and refuses any other spelling of the value.
 bool verify_signature(std::string_view key, std::string_view canonical,
                       std::string_view signature);
+
+// One browser frame "<seq> <sig> <json>" split into its fields (views into
+// the text). seq is 1 to 2^53-1 in canonical decimal, sig 43 characters,
+// json non-empty.
+struct WsFrame {
+  std::string_view seq_text;  // as signed
+  std::uint64_t seq = 0;
+  std::string_view signature;
+  std::string_view json;
+};
+struct WsFrameError {
+  std::optional<std::uint64_t> seq;  // when the seq field itself was valid
+};
+std::variant<WsFrame, WsFrameError> parse_ws_frame(std::string_view text);
 
 // A timestamp or seq field: decimal digits only, no sign, no leading zero,
 // at most `max`. nullopt otherwise.

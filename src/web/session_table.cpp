@@ -32,7 +32,12 @@ void NonceCache::prune(TimePoint now, std::chrono::milliseconds ttl) {
 
 SessionTable::SessionTable(Limits limits) : limits_(limits) {}
 
-WebSession* SessionTable::create(UserInfo user, std::string client_ip, std::string user_agent,
+bool WebSession::same_browser(std::string_view user_agent) const {
+  const std::string h = crypto::sha256(user_agent);
+  return crypto::equal_constant_time(h, std::string_view(user_agent_hash.data(), user_agent_hash.size()));
+}
+
+WebSession* SessionTable::create(UserInfo user, std::string client_ip, std::string_view user_agent,
                                  TimePoint now) {
   if (full()) return nullptr;
   std::string public_id;
@@ -48,7 +53,8 @@ WebSession* SessionTable::create(UserInfo user, std::string client_ip, std::stri
   std::copy(key.begin(), key.end(), s.key.begin());
   s.user = std::move(user);
   s.client_ip = std::move(client_ip);
-  s.user_agent = std::move(user_agent);
+  const std::string ua_hash = crypto::sha256(user_agent);
+  std::copy(ua_hash.begin(), ua_hash.end(), s.user_agent_hash.begin());
   s.created = now;
   s.last_activity = now;
   by_public_.emplace(std::string_view(s.public_id), id);

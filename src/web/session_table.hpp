@@ -54,7 +54,9 @@ struct WebSession {
   std::array<char, kKeyBytes> key{};
   UserInfo user;
   std::string client_ip;
-  std::string user_agent;
+  // SHA-256 of the User-Agent header: a browser is recognised by the exact
+  // header, and 32 bytes keep an idle session small whatever the header's size.
+  std::array<char, 32> user_agent_hash{};
   TimePoint created{};
   TimePoint last_activity{};  // last valid signed request or frame, or last socket closed
   std::uint64_t last_seq = 0;
@@ -64,6 +66,7 @@ struct WebSession {
   bool online = false;  // the delegate was told on_session_online
 
   std::string_view key_bytes() const { return {key.data(), key.size()}; }
+  bool same_browser(std::string_view user_agent) const;
 };
 
 class SessionTable {
@@ -78,7 +81,7 @@ class SessionTable {
   explicit SessionTable(Limits limits);
 
   // A new session with fresh random id and key; nullptr at max_sessions.
-  WebSession* create(UserInfo user, std::string client_ip, std::string user_agent,
+  WebSession* create(UserInfo user, std::string client_ip, std::string_view user_agent,
                      TimePoint now);
   WebSession* find(WebSessionId id);
   const WebSession* find(WebSessionId id) const;

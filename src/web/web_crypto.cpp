@@ -49,12 +49,14 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256(std::string_view data) {
   ensure_sodium();
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, bytes_of(data), data.size());
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  std::string digest(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()), bytes_of(data), data.size());
+  return digest;
 }
+
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   ensure_sodium();

@@ -16,6 +16,8 @@ inline constexpr std::size_t kHmacBytes = 32;
 std::string base64url_encode(std::string_view bytes);
 // nullopt for anything that is not canonical unpadded base64url.
 std::optional<std::string> base64url_decode(std::string_view text);
+// The 32 raw bytes of SHA-256(data).
+std::string sha256(std::string_view data);
 // Lower-case hex of SHA-256(data).
 std::string sha256_hex(std::string_view data);
 // The 32 raw bytes of HMAC-SHA-256(key, data); any key length.

@@ -140,3 +140,42 @@ TEST(RequestSignature, ParseDecimal) {
 
 }  // namespace
 }  // namespace parley::web
+
+namespace parley::web {
+namespace {
+
+TEST(WsFrameParse, SplitsThreeFields) {
+  const std::string sig(43, 'A');
+  const std::string text = "12 " + sig + " {\"type\": \"ping\"}";
+  const auto ok = parse_ws_frame(text);  // views into `text`
+  ASSERT_TRUE(std::holds_alternative<WsFrame>(ok));
+  const WsFrame& f = std::get<WsFrame>(ok);
+  EXPECT_EQ(f.seq, 12u);
+  EXPECT_EQ(f.seq_text, "12");
+  EXPECT_EQ(f.signature, sig);
+  EXPECT_EQ(f.json, "{\"type\": \"ping\"}");  // spaces inside the JSON are kept
+}
+
+TEST(WsFrameParse, RefusesOtherForms) {
+  const std::string sig(43, 'A');
+  const auto seq_of = [](const std::string& text) -> std::optional<std::uint64_t> {
+    const auto r = parse_ws_frame(text);
+    EXPECT_TRUE(std::holds_alternative<WsFrameError>(r)) << text;
+    return std::holds_alternative<WsFrameError>(r) ? std::get<WsFrameError>(r).seq : std::nullopt;
+  };
+  EXPECT_FALSE(seq_of(""));
+  EXPECT_FALSE(seq_of("12"));
+  EXPECT_FALSE(seq_of("0 " + sig + " {}"));
+  EXPECT_FALSE(seq_of("012 " + sig + " {}"));
+  EXPECT_FALSE(seq_of(" 12 " + sig + " {}"));
+  EXPECT_FALSE(seq_of("9007199254740992 " + sig + " {}"));
+  EXPECT_EQ(seq_of("12 " + sig), 12u);
+  EXPECT_EQ(seq_of("12 " + sig + " "), 12u);
+  EXPECT_EQ(seq_of("12 " + sig + "A {}"), 12u);
+  EXPECT_EQ(seq_of("12  " + sig + " {}"), 12u);
+  EXPECT_EQ(std::get<WsFrame>(parse_ws_frame("9007199254740991 " + sig + " x")).seq,
+            9007199254740991u);
+}
+
+}  // namespace
+}  // namespace parley::web

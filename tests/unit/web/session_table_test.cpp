@@ -99,6 +99,9 @@ TEST(SessionTable, IdleSessionIsSmall) {
   EXPECT_EQ(s->nonces.size(), 0u);
   EXPECT_EQ(s->sockets.capacity(), 0u);
   EXPECT_LT(sizeof(WebSession), 512u);
+  EXPECT_TRUE(s->same_browser("Mozilla/5.0 (X11; Linux x86_64)"));
+  EXPECT_FALSE(s->same_browser("Mozilla/5.0 (X11; Linux x86_64) "));
+  EXPECT_FALSE(s->same_browser(""));
 }
 
 }  // namespace
