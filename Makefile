@@ -1,6 +1,6 @@
 # The two commands: `make run` and `make test` (README.md). Both install what
 # is missing first, so a fresh Debian 12 machine needs nothing else.
-.PHONY: deps build run test test-unit test-asan test-slow fuzz fuzz-ci bench clean
+.PHONY: deps build client e2e-deps run test test-unit test-asan test-slow fuzz fuzz-ci bench clean
 
 JOBS ?= $(shell nproc)
 # ccache hits across clones in other folders (CI builds a fresh clone).
@@ -14,13 +14,32 @@ deps:
 build: deps
 	@cmake --preset dev >/dev/null
 	@cmake --build --preset dev -j $(JOBS)
+	@$(MAKE) --no-print-directory client
+
+# npm packages come from the npm registry, pinned by package-lock.json;
+# `npm ci` runs again only when the lock file is newer than node_modules.
+NPM_CI = npm ci --no-audit --no-fund --loglevel=error
+define npm_ci_if_stale
+	@if [ ! -f $(1)/node_modules/.package-lock.json ] || \
+	    [ $(1)/package-lock.json -nt $(1)/node_modules/.package-lock.json ]; then \
+	  cd $(1) && $(NPM_CI); fi
+endef
+
+# The browser app, built into client/dist (served by parley).
+client: deps
+	$(call npm_ci_if_stale,client)
+	@cd client && npm run --silent build
+
+e2e-deps: deps
+	$(call npm_ci_if_stale,tests/e2e)
 
 run: build
 	./build/parley serve --demo
 
 # Everything but the slow suites: unit and interop tests, the unit tests again
 # under AddressSanitizer + UBSan, and a short fuzz run.
-test: build
+test: build e2e-deps
+	cd client && npm test --silent
 	cd build && $(CTEST) -LE slow
 	$(MAKE) test-asan
 	$(MAKE) fuzz-ci

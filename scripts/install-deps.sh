@@ -19,6 +19,13 @@ packages=(
   chromium
 )
 
+# Node.js with npm builds the browser app and drives the browser tests. Where
+# a Node.js with npm is already installed it is used as is (installing
+# Debian's npm on top of another Node.js breaks it).
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

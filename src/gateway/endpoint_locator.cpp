@@ -42,6 +42,7 @@ sip::Location EndpointLocator::locate(const sip::Uri& request_uri) {
   if (owner) {
     // A public identity: fork to every SIP account of the user.
     for (const auto& account : owner->accounts) add_account(account, now, out);
+    if (web_) web_->add_endpoints(owner->name, out.endpoints);
   } else if (const AccountEntry* account = directory_.account(user)) {
     // A private identity addressed directly (sip:alice2@DOMAIN): that account only.
     add_account(account->username, now, out);

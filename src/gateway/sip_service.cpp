@@ -87,6 +87,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
         housekeeping(core) {}
 
   bool send(const sip::Message& message, const sip::Flow& flow, sip::TransactionId txn) override {
+    if (flow.transport == kWebTransport) return web && web->deliver(message, flow);
     sip::transport::Target t;
     t.protocol = sip::transport::protocol_from_string(flow.transport).value_or(Protocol::Udp);
     t.ip = flow.host;
@@ -117,7 +118,38 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
       count_flow(c);
       pending.push_back(c);
     }
+    // Only additions and removals can change a user's presence.
+    for (const auto& c : changes) {
+      if (c.kind != sip::registrar::BindingChange::Kind::Refreshed) presence_may_change(c.binding.aor);
+    }
     if (pending.size() >= kFlushBatch) flush();
+  }
+
+  // Presence is told per batch of core work, not per binding (DESIGN.md:
+  // a user is present while one identity is registered or connected).
+  void presence_may_change(const std::string& aor_user) {
+    if (!web || !web->watching_presence()) return;
+    const AccountEntry* a = directory.account(aor_user);
+    const UserEntry* u = a ? directory.user(a->user) : nullptr;
+    if (!u) return;
+    if (presence_dirty.empty()) {
+      asio::post(io, [this] {
+        auto users = std::move(presence_dirty);
+        presence_dirty.clear();
+        if (web) web->on_registrations_changed(users);
+      });
+    }
+    presence_dirty.push_back(u->name);
+  }
+
+  bool is_registered(std::string_view name) const {
+    const UserEntry* u = directory.user(name);
+    if (!u) return false;
+    TimePoint now = SteadyClock::now();
+    for (const auto& account : u->accounts) {
+      if (!registrar.contacts(account, now).empty()) return true;
+    }
+    return false;
   }
 
   void flush() {
@@ -174,6 +206,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
 
   void expired(std::vector<sip::registrar::Binding> bindings) {
     for (auto& b : bindings) {
+      presence_may_change(b.aor);
       sip::registrar::BindingChange c{sip::registrar::BindingChange::Kind::Removed, std::move(b)};
       count_flow(c);
       pending.push_back(std::move(c));
@@ -185,6 +218,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
     flow_bindings.erase(flow);
     auto removed = registrar.remove_flow(flow);
     for (auto& b : removed) {
+      presence_may_change(b.aor);
       pending.push_back({sip::registrar::BindingChange::Kind::Removed, std::move(b)});
     }
   }
@@ -230,6 +264,8 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   std::unordered_map<std::uint64_t, std::size_t> flow_bindings;  // flow -> bindings over it
   // Transactions whose messages wait on a connection still being set up.
   std::unordered_map<std::uint64_t, std::vector<sip::TransactionId>> awaiting_connect;
+  WebEndpoints* web = nullptr;
+  std::vector<std::string> presence_dirty;  // users whose presence to recheck (posted once)
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -261,7 +297,10 @@ Status<std::string> SipService::start(const store::Directory& directory,
 
   sip::ProxyConfig pc;
   pc.domain = s.config.domain;
-  pc.is_trusted = s.config.is_trusted;
+  // The web user agent speaks for users it authenticated itself.
+  pc.is_trusted = [trusted = s.config.is_trusted](std::string_view host) {
+    return host == kWebHost || (trusted && trusted(host));
+  };
   for (const auto& l : s.transport.listeners()) {
     std::string host = s.config.advertise.empty() ? l.ip : s.config.advertise;
     if (host == "0.0.0.0" || host == "::") {
@@ -289,6 +328,25 @@ void SipService::stop() {
   s.transport.close();
   s.flush();
 }
+
+void SipService::attach_web(WebEndpoints* web) {
+  impl_->web = web;
+  impl_->locator.set_web(web);
+}
+
+void SipService::inject(sip::Message message, sip::Flow flow) {
+  asio::post(impl_->io, [&s = *impl_, m = std::move(message), f = std::move(flow)]() mutable {
+    if (!s.proxy) return;
+    s.proxy->on_message(std::move(m), f, SteadyClock::now());
+    s.rearm();
+  });
+}
+
+bool SipService::is_registered(std::string_view name) const { return impl_->is_registered(name); }
+
+const UserDirectory& SipService::directory() const { return impl_->directory; }
+
+const std::string& SipService::domain() const { return impl_->config.domain; }
 
 std::vector<std::string> SipService::listening() const {
   std::vector<std::string> out;

@@ -12,6 +12,9 @@
 
 #include "base/result.hpp"
 #include "gateway/store_worker.hpp"
+#include "gateway/user_directory.hpp"
+#include "gateway/web_endpoints.hpp"
+#include "sip/message/message.hpp"
 #include "sip/transport/transport_types.hpp"
 
 namespace boost::asio {
@@ -55,6 +58,18 @@ class SipService {
   void stop();
   // The bound listeners, as "udp:127.0.0.1:5060" strings, for the ready log.
   std::vector<std::string> listening() const;
+
+  // For the web user agent. Call attach_web before start(); `web` outlives
+  // this service's last message.
+  void attach_web(WebEndpoints* web);
+  // Hands a message from the web user agent to the proxy as if it had arrived
+  // on `flow` (a WEB flow). Runs from a posted task, never re-entering the
+  // proxy from inside one of its own sends.
+  void inject(sip::Message message, sip::Flow flow);
+  // True while at least one SIP account of user `name` has a binding.
+  bool is_registered(std::string_view name) const;
+  const UserDirectory& directory() const;
+  const std::string& domain() const;
 
  private:
   struct Impl;

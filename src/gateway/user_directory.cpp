@@ -1,5 +1,7 @@
 #include "gateway/user_directory.hpp"
 
+#include <algorithm>
+
 #include "base/strings.hpp"
 
 namespace parley::gateway {
@@ -89,6 +91,14 @@ std::vector<std::string> UserDirectory::accounts_for_sender(std::string_view fro
     return {a->username};
   }
   return {};
+}
+
+std::vector<const UserEntry*> UserDirectory::users_by_name() const {
+  std::vector<const UserEntry*> out;
+  out.reserve(users_.size());
+  for (const auto& [name, u] : users_) out.push_back(&u);
+  std::sort(out.begin(), out.end(), [](const UserEntry* a, const UserEntry* b) { return a->name < b->name; });
+  return out;
 }
 
 }  // namespace parley::gateway

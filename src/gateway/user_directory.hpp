@@ -53,6 +53,8 @@ class UserDirectory final : public sip::auth::Ha1Lookup, public sip::SenderIdent
   const AccountEntry* account(std::string_view username) const;
   const AccountEntry* account(store::AccountId id) const;
   std::size_t user_count() const { return users_.size(); }
+  // Every user, ordered by name (the browser's user list).
+  std::vector<const UserEntry*> users_by_name() const;
   std::size_t account_count() const { return accounts_.size(); }
 
   // sip::auth::Ha1Lookup

@@ -229,6 +229,39 @@ void read_media(Section s, MediaConfig& media) {
   s.finish();
 }
 
+bool valid_origin(std::string_view o) {
+  return (o.starts_with("http://") || o.starts_with("https://")) && o.find('/', 8) == o.npos &&
+         o.size() < 256;
+}
+
+void read_http(Section s, HttpConfig& http) {
+  std::string text;
+  if (s.string("listen", text)) http.listen = parse_host_port(s.key("listen"), text);
+  text.clear();
+  if (s.string("tls_listen", text) && !text.empty()) {
+    http.tls_listen = parse_host_port(s.key("tls_listen"), text);
+  }
+  s.string("tls_certificate", http.tls_certificate);
+  s.string("tls_private_key", http.tls_private_key);
+  if (http.tls_certificate.empty() != http.tls_private_key.empty()) {
+    bad(s.key(http.tls_certificate.empty() ? "tls_certificate" : "tls_private_key"),
+        "tls_certificate and tls_private_key must be set together");
+  }
+  s.string("app_dir", http.app_dir);
+  s.string_array("allowed_origins", [&](const std::string& k, std::string_view v) {
+    if (!valid_origin(v)) bad(k, "expected an origin such as \"https://chat.example.com\", got " + in_quotes(v));
+    http.allowed_origins.emplace_back(v);
+  });
+  s.integer("session_idle_timeout", 60, 86400 * 30, http.session_idle_timeout);
+  s.integer("session_max_age", 60, 86400 * 365, http.session_max_age);
+  if (http.session_max_age < http.session_idle_timeout) {
+    bad(s.key("session_max_age"), "must be >= session_idle_timeout");
+  }
+  s.integer("max_connections", 1, 1000000, http.max_connections);
+  s.integer("max_body_size", 1024, 1024 * 1024 * 1024, http.max_body_size);
+  s.finish();
+}
+
 Config read_config(const toml::table& root) {
   static const std::set<std::string, std::less<>> kSections{"sip", "http", "media", "log", "store"};
   for (const auto& [k, v] : root) {
@@ -238,12 +271,7 @@ Config read_config(const toml::table& root) {
   auto section = [&](const char* name) { return Section(root[name].as_table(), name); };
   Config c;
   read_sip(section("sip"), c.sip);
-  {
-    Section http = section("http");
-    std::string listen;
-    if (http.string("listen", listen)) c.http.listen = parse_host_port(http.key("listen"), listen);
-    http.finish();
-  }
+  read_http(section("http"), c.http);
   read_media(section("media"), c.media);
   {
     Section log = section("log");

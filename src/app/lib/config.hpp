@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,15 @@ struct SipConfig {
 
 struct HttpConfig {
   HostPort listen{"127.0.0.1", 8080};
+  std::optional<HostPort> tls_listen;  // HTTPS/WSS; none by default
+  std::string tls_certificate;         // PEM; empty = sip's, else a self-signed dev certificate
+  std::string tls_private_key;
+  std::string app_dir;                 // built browser app; empty = found next to the binary
+  std::vector<std::string> allowed_origins;  // for WebSockets, besides our own origin
+  std::uint32_t session_idle_timeout = 1800;  // seconds
+  std::uint32_t session_max_age = 43200;      // seconds
+  std::size_t max_connections = 20000;
+  std::size_t max_body_size = 1024 * 1024;
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 

@@ -49,8 +49,30 @@ digest_algorithms = ["SHA-256", "MD5"]
 md5_only_agents = ["baresip", "sipp"]
 
 [http]
-# Web app and browser API, "HOST:PORT".
+# Web app and browser API over plain HTTP, "HOST:PORT".
 listen = "127.0.0.1:8080"
+# The same over HTTPS/WSS, "HOST:PORT"; empty = no TLS listener.
+tls_listen = ""
+# PEM certificate for tls_listen; empty = the [sip] one, or a self-signed
+# development certificate made at start when that is empty too.
+tls_certificate = ""
+# Its private key (set both or neither).
+tls_private_key = ""
+# The built browser app (index.html, assets/); empty = ../client/dist from
+# the folder of the parley binary (build/parley in a source tree).
+app_dir = ""
+# Origins whose pages may open the browser API's WebSocket, besides the
+# server's own (e.g. ["https://chat.example.com"]).
+allowed_origins = []
+# A web session ends after this many seconds without a signed request while
+# none of its WebSockets is open...
+session_idle_timeout = 1800
+# ...and this many seconds after login in any case.
+session_max_age = 43200
+# Open HTTP and WebSocket connections at most.
+max_connections = 20000
+# Largest HTTP request body, in bytes.
+max_body_size = 1048576
 
 [media]
 # Local IP address for RTP and ICE candidates.

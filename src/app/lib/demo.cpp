@@ -98,9 +98,8 @@ std::string ensure_demo_community(store::Store& store, const Config& config) {
   const bool v6 = http.host.find(':') != std::string::npos;
   std::ostringstream text;
   text << "Demo community ready.\n\n"
-       // The web app arrives with the web gateway; the logins exist already.
-       << "Web logins (the browser app at http://" << (v6 ? "[" + http.host + "]" : http.host)
-       << ":" << http.port << "/ is not served yet):\n";
+       << "Web logins: open http://" << (v6 ? "[" + http.host + "]" : http.host) << ":"
+       << http.port << "/ in a browser and log in as\n";
   for (const auto& u : demo_users()) {
     text << "  " << u.name << "  password " << u.web_password << "\n";
   }

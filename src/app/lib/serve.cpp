@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "gateway/sip_service.hpp"
 #include "gateway/store_worker.hpp"
+#include "gateway/web_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::app {
@@ -58,6 +59,36 @@ gateway::SipServiceConfig sip_service_config(const Config& config) {
   return c;
 }
 
+// The built browser app: http.app_dir, else ../client/dist from the binary's
+// folder (build/parley in a source tree). Empty when there is none.
+std::string resolve_app_dir(const HttpConfig& http) {
+  namespace fs = std::filesystem;
+  if (!http.app_dir.empty()) return http.app_dir;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  fs::path dist = exe.parent_path().parent_path() / "client" / "dist";
+  if (!fs::exists(dist / "index.html", ec)) return {};
+  return fs::weakly_canonical(dist, ec).string();
+}
+
+gateway::WebServiceConfig web_service_config(const Config& config) {
+  gateway::WebServiceConfig c;
+  const HttpConfig& http = config.http;
+  c.server.listen.push_back({http.listen.host, http.listen.port, false});
+  if (http.tls_listen) c.server.listen.push_back({http.tls_listen->host, http.tls_listen->port, true});
+  // "Same certificate rules as SIP": its own files, else SIP's, else self-signed.
+  c.server.tls_certificate = http.tls_certificate.empty() ? config.sip.tls_certificate : http.tls_certificate;
+  c.server.tls_private_key = http.tls_private_key.empty() ? config.sip.tls_private_key : http.tls_private_key;
+  c.server.app_dir = resolve_app_dir(http);
+  c.server.allowed_origins = http.allowed_origins;
+  c.server.max_connections = http.max_connections;
+  c.server.max_body_bytes = http.max_body_size;
+  c.api.idle_timeout = std::chrono::seconds(http.session_idle_timeout);
+  c.api.max_age = std::chrono::seconds(http.session_max_age);
+  return c;
+}
+
 }  // namespace
 
 int serve(const Config& config, const std::filesystem::path& data_dir, bool demo) {
@@ -75,20 +106,30 @@ int serve(const Config& config, const std::filesystem::path& data_dir, bool demo
     boost::asio::io_context core(1);
     gateway::StoreWorker store_worker(std::move(store));
     gateway::SipService sip(core, sip_service_config(config), store_worker);
+    auto web_config = web_service_config(config);
+    if (web_config.server.app_dir.empty()) {
+      log->warn("event=no-browser-app hint=\"run make build (or set http.app_dir) to serve the web app\"");
+    }
+    gateway::WebService web(core, std::move(web_config), sip, store_worker);
     auto started = sip.start(*directory, *registrations);
     if (!started) throw std::runtime_error("sip: " + started.error());
+    auto web_started = web.start();
+    if (!web_started) throw std::runtime_error("http: " + web_started.error());
 
     boost::asio::signal_set signals(core, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
       if (ec) return;
       log->info("event=shutdown signal={}", signo);
+      web.stop();
       sip.stop();
       core.stop();
     });
     std::string listening;
     for (const auto& l : sip.listening()) listening += (listening.empty() ? "" : ",") + l;
-    log->info("event=ready domain={} sip={} users={} data={}", config.sip.domain, listening,
-              directory->users.size(), data_dir.string());
+    std::string http;
+    for (const auto& e : web.endpoints()) http += (http.empty() ? "" : ",") + e;
+    log->info("event=ready domain={} sip={} http={} users={} data={}", config.sip.domain, listening,
+              http, directory->users.size(), data_dir.string());
     core.run();
     // Every registration write queued by the core reaches the database
     // before the process ends.

@@ -49,7 +49,7 @@ TEST(Config, DefaultTextHasACommentBeforeEveryKey) {
     previous = line;
     pos = end == std::string::npos ? text.size() : end + 1;
   }
-  EXPECT_EQ(keys, 19);
+  EXPECT_EQ(keys, 28);
 }
 
 TEST(Config, AdvertiseIsAHost) {
@@ -91,6 +91,13 @@ idle_timeout = 60
 max_message_size = 4096
 [http]
 listen = "[::]:8443"
+tls_listen = "127.0.0.1:8444"
+app_dir = "/srv/parley/app"
+allowed_origins = ["https://chat.example.org"]
+session_idle_timeout = 600
+session_max_age = 3600
+max_connections = 100
+max_body_size = 4096
 [media]
 address = "192.0.2.1"
 ports = "20000-20099"
@@ -114,6 +121,13 @@ path = "/var/lib/parley/p.db"
   EXPECT_EQ(c.sip.idle_timeout, 60u);
   EXPECT_EQ(c.sip.max_message_size, 4096u);
   EXPECT_EQ(c.http.listen, (HostPort{"::", 8443}));
+  EXPECT_EQ(c.http.tls_listen, (HostPort{"127.0.0.1", 8444}));
+  EXPECT_EQ(c.http.app_dir, "/srv/parley/app");
+  EXPECT_EQ(c.http.allowed_origins, std::vector<std::string>{"https://chat.example.org"});
+  EXPECT_EQ(c.http.session_idle_timeout, 600u);
+  EXPECT_EQ(c.http.session_max_age, 3600u);
+  EXPECT_EQ(c.http.max_connections, 100u);
+  EXPECT_EQ(c.http.max_body_size, 4096u);
   EXPECT_EQ(c.media.address, "192.0.2.1");
   EXPECT_EQ(c.media.port_min, 20000);
   EXPECT_EQ(c.media.port_max, 20099);
@@ -147,6 +161,11 @@ TEST(Config, EveryErrorNamesItsKey) {
   expect_error("[http]\nlisten = \"127.0.0.1\"", "http.listen");
   expect_error("[http]\nlisten = \"\"", "http.listen");
   expect_error("[http]\nport = 80", "http.port");
+  expect_error("[http]\ntls_listen = \"x:1\"", "http.tls_listen");
+  expect_error("[http]\nallowed_origins = [\"chat.example.org\"]", "http.allowed_origins[0]");
+  expect_error("[http]\nsession_idle_timeout = 5", "http.session_idle_timeout");
+  expect_error("[http]\nsession_idle_timeout = 7200\nsession_max_age = 3600", "http.session_max_age");
+  expect_error("[http]\ntls_certificate = \"/c.pem\"", "http.tls_private_key");
   expect_error("[media]\nports = \"41000-40000\"", "media.ports");
   expect_error("[media]\nports = \"80-90\"", "media.ports");
   expect_error("[media]\nports = \"40000\"", "media.ports");

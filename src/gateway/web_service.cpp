@@ -1,0 +1,195 @@
+#include "gateway/web_service.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "base/log.hpp"
+#include "gateway/web_user_agent.hpp"
+#include "web/api_codec.hpp"
+
+namespace parley::gateway {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto kHousekeeping = std::chrono::seconds(1);
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
+  Impl(asio::io_context& core, WebServiceConfig c, SipService& s, StoreWorker& st)
+      : io(core),
+        sip(s),
+        store(st),
+        api(std::move(c.api), *this, server, [] { return SteadyClock::now(); }, wall_ms),
+        server(core, std::move(c.server), api),
+        agent(s.domain(), s.directory(), agent_ports()),
+        housekeeping(core) {}
+
+  WebUserAgentPorts agent_ports() {
+    WebUserAgentPorts p;
+    p.inject = [this](sip::Message m, sip::Flow f) { sip.inject(std::move(m), std::move(f)); };
+    p.push_to_session = [this](web::WebSessionId s, const std::string& json) {
+      return api.push_to_session(s, json);
+    };
+    p.push_to_user = [this](std::string_view user, const std::string& json,
+                            web::WebSessionId except) { api.push_to_user(user, json, except); };
+    p.wall_ms = wall_ms;
+    return p;
+  }
+
+  // ---- web::ApiDelegate ----
+
+  void check_password(std::string name, std::string password,
+                      std::function<void(std::optional<web::UserInfo>)> done) override {
+    // Argon2id takes tens of milliseconds: the store thread does it, the
+    // answer comes back to the core as a posted completion.
+    store.post([this, name = std::move(name), password = std::move(password),
+                done = std::move(done)](store::Store& s) mutable {
+      auto ok = s.users().verify_web_password(name, password);
+      std::optional<store::User> user;
+      if (ok && *ok) {
+        if (auto found = s.users().find(name)) user = std::move(*found);
+      }
+      asio::post(io, [this, user = std::move(user), done = std::move(done)] {
+        if (!user) return done(std::nullopt);
+        done(info_of(user->name, user->display_name));
+      });
+    });
+  }
+
+  web::UserInfo info_of(const std::string& name, const std::string& display_name) const {
+    return web::UserInfo{name, display_name.empty() ? name : display_name,
+                         "sip:" + name + "@" + sip.domain()};
+  }
+
+  bool online(std::string_view name) const {
+    return agent.has_live_session(name) || sip.is_registered(name);
+  }
+
+  std::vector<web::UserEntry> users() override {
+    std::vector<web::UserEntry> out;
+    for (const UserEntry* u : sip.directory().users_by_name()) {
+      out.push_back({info_of(u->name, u->display_name), online(u->name)});
+    }
+    return out;
+  }
+
+  void on_session_online(web::WebSessionId session, const web::UserInfo& user) override {
+    agent.session_online(session, user.name);
+    if (!watching) start_watching();
+    presence_changed({user.name});
+  }
+
+  void on_session_offline(web::WebSessionId session) override {
+    std::string user = agent.session_offline(session, SteadyClock::now());
+    if (!user.empty()) presence_changed({user});
+    if (agent.live_sessions() == 0) watching = false;
+  }
+
+  void on_session_ended(web::WebSessionId) override {}
+
+  void send_message(web::WebSessionId session, web::OutgoingMessage message) override {
+    agent.send_message(session, message, SteadyClock::now());
+  }
+
+  void ack_message(web::WebSessionId session, std::string server_id) override {
+    agent.ack_message(session, server_id);
+  }
+
+  // ---- presence (DESIGN.md: present while one identity is registered or connected) ----
+
+  void start_watching() {
+    watching = true;
+    last_online.clear();
+    for (const UserEntry* u : sip.directory().users_by_name()) {
+      if (online(u->name)) last_online.insert(u->name);
+    }
+  }
+
+  void presence_changed(const std::vector<std::string>& names) {
+    if (!watching) return;
+    for (const auto& name : names) {
+      bool now_online = online(name);
+      auto it = last_online.find(name);
+      if (now_online == (it != last_online.end())) continue;
+      if (now_online) {
+        last_online.insert(name);
+      } else {
+        last_online.erase(it);
+      }
+      log->debug("event=presence user={} online={}", name, now_online);
+      api.push_to_all(web::codec::encode_presence(name, now_online));
+    }
+  }
+
+  // ---- WebEndpoints (called by the SIP service) ----
+
+  void add_endpoints(std::string_view user, std::vector<sip::Endpoint>& out) override {
+    agent.add_endpoints(user, out);
+  }
+  bool deliver(const sip::Message& message, const sip::Flow& flow) override {
+    return agent.deliver(message, flow);
+  }
+  bool watching_presence() const override { return watching; }
+  void on_registrations_changed(const std::vector<std::string>& names) override {
+    presence_changed(names);
+  }
+
+  void arm_housekeeping() {
+    housekeeping.expires_after(kHousekeeping);
+    housekeeping.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      api.on_timer();
+      agent.on_timer(SteadyClock::now());
+      arm_housekeeping();
+    });
+  }
+
+  asio::io_context& io;
+  SipService& sip;
+  StoreWorker& store;
+  web::Api api;
+  web::WebServer server;
+  WebUserAgent agent;
+  asio::steady_timer housekeeping;
+  bool watching = false;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> last_online;
+  std::shared_ptr<spdlog::logger> log = log::get("gateway");
+};
+
+WebService::WebService(asio::io_context& core, WebServiceConfig config, SipService& sip,
+                       StoreWorker& store)
+    : impl_(std::make_unique<Impl>(core, std::move(config), sip, store)) {
+  sip.attach_web(impl_.get());
+}
+
+WebService::~WebService() = default;
+
+Status<std::string> WebService::start() {
+  auto started = impl_->server.start();
+  if (!started) return started;
+  impl_->arm_housekeeping();
+  return Ok{};
+}
+
+void WebService::stop() {
+  impl_->housekeeping.cancel();
+  impl_->api.close_all();
+  impl_->server.stop();
+}
+
+std::vector<std::string> WebService::endpoints() const { return impl_->server.endpoints(); }
+
+}  // namespace parley::gateway
