@@ -108,10 +108,7 @@ bool NonceIssuer::tag(const unsigned char* head, std::string_view client, unsign
 std::string NonceIssuer::issue(std::string_view client, TimePoint now) {
   unsigned char raw[kRawBytes];
   put_u64(raw, static_cast<std::uint64_t>(to_ms(now)));
-  if (RAND_bytes(raw + 8, 8) != 1) {
-    // Uniqueness still holds through the time stamp; the MAC is what matters.
-    std::memset(raw + 8, 0, 8);
-  }
+  next_random(raw + 8);
   if (!tag(raw, client, raw + kHeadBytes)) {
     // OpenSSL broke after a successful start; the nonce then never verifies.
     std::memset(raw + kHeadBytes, 0, kTagBytes);
@@ -123,6 +120,19 @@ std::string NonceIssuer::issue(std::string_view client, TimePoint now) {
     out[2 * i + 1] = kDigits[raw[i] & 0xf];
   }
   return out;
+}
+
+void NonceIssuer::next_random(unsigned char* out) {
+  if (pool_used_ + 8 > pool_.size()) {
+    if (RAND_bytes(pool_.data(), static_cast<int>(pool_.size())) != 1) {
+      // Uniqueness still holds through the time stamp; the MAC is what matters.
+      std::memset(out, 0, 8);
+      return;
+    }
+    pool_used_ = 0;
+  }
+  std::memcpy(out, pool_.data() + pool_used_, 8);
+  pool_used_ += 8;
 }
 
 NonceCheck NonceIssuer::check(std::string_view nonce, std::string_view client, TimePoint now) {

@@ -61,8 +61,14 @@ class NonceIssuer {
   // Writes the 16-byte MAC of head (16 bytes) and client; false if OpenSSL fails.
   bool tag(const unsigned char* head, std::string_view client, unsigned char* out);
 
+  // The 8 random bytes of the next nonce, from a pool drawn in bulk: one
+  // RAND_bytes per nonce cost as much as its MAC.
+  void next_random(unsigned char* out);
+
   Seconds lifetime_;
   std::unique_ptr<evp_mac_ctx_st, CtxDeleter> ctx_;
+  std::array<unsigned char, 512> pool_{};
+  std::size_t pool_used_ = 512;  // all used: refill on the first nonce
 };
 
 }  // namespace parley::sip::auth
