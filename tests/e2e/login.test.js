@@ -1,12 +1,23 @@
 // e2e_login: a user logs in through the login screen of the browser app; a
 // wrong password shows the login error and keeps the login screen; after
 // logging in, the main screen connects its WebSocket and lists the other
-// user as a buddy; logging out returns to the login screen.
+// user as a buddy; a reload keeps the session; logging out returns to the
+// login screen and ends the session.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { E2ERun } from './lib/harness.js';
 import { startParley } from './lib/parley.js';
-import { launchBrowser, newPage, sessionFromStorage, submitLogin, tid, waitConnected } from './lib/browser.js';
+import {
+  launchBrowser,
+  messagesWith,
+  newPage,
+  openConversation,
+  sendMessage,
+  sessionFromStorage,
+  submitLogin,
+  tid,
+  waitConnected,
+} from './lib/browser.js';
 import { rawRequest, sendRaw, signedHeaders } from './lib/signer.js';
 
 const run = new E2ERun('e2e_login');
@@ -50,6 +61,23 @@ run.step('the right password opens the connected main screen', {}, async () => {
   await waitConnected(page);
   await page.locator(`${tid('buddy-list')} ${tid('buddy')}[data-user="bob"]`).waitFor({ timeout: 5000 });
   assert.equal(await page.locator(tid('login-error')).count(), 0, 'no login error on the main screen');
+});
+
+run.step('a reload keeps the session; the new WebSocket carries frames (seq continues)', {}, async () => {
+  const before = await sessionFromStorage(page);
+  await page.reload();
+  await page.locator(tid('app-main')).waitFor({ timeout: 10000 });
+  await waitConnected(page);
+  assert.equal(await page.locator(tid('login-user')).count(), 0, 'no login screen after a reload');
+  assert.deepEqual(await sessionFromStorage(page), before, 'the same session');
+  // bob has no phone and no tab: the message gets a final status either way,
+  // which it would not if the server had refused the frame's seq
+  const text = `after the reload ${run.token}`;
+  await openConversation(page, 'bob');
+  await sendMessage(page, text);
+  const final = messagesWith(page, text, { direction: 'out' }).and(page.locator(':not([data-status="sending"])'));
+  await final.first().waitFor({ timeout: 15000 });
+  await waitConnected(page, 1000);
 });
 
 run.step('logout returns to the login screen and ends the session', {}, async () => {

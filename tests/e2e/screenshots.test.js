@@ -92,7 +92,6 @@ async function shoot(page, size, lum) {
   const file = path.join(env.artifacts, `main-${size}-${theme}.png`);
   await page.screenshot({ path: file, animations: 'disabled' });
   log(`screenshot: ${file}`);
-  console.log(`screenshot: ${file}`);
   return theme;
 }
 

@@ -11,10 +11,12 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { E2ERun, log } from './lib/harness.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { E2ERun, env, log } from './lib/harness.js';
 import { startParley } from './lib/parley.js';
 import { launchBrowser, login, newPage, pageFetch, sessionFromStorage } from './lib/browser.js';
-import { apiLogin, b64url, newNonce, rawRequest, sendRaw, signedHeaders } from './lib/signer.js';
+import { apiLogin, b64url, newNonce, rawRequest, sendRaw, signedHeaders, signFrame, signRequest } from './lib/signer.js';
 
 const run = new E2ERun('e2e_security');
 const pw = (what) => `${what}-${run.token}`;
@@ -36,6 +38,20 @@ after(async () => {
 });
 
 const errorCode = (res) => res.json?.error?.code;
+
+run.step("this suite's signer agrees with protocol/examples/signing", {}, async () => {
+  const dir = path.join(env.repo, 'protocol', 'examples', 'signing');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length > 0, `vectors in ${dir}`);
+  for (const f of files) {
+    const v = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const got =
+      v.kind === 'ws'
+        ? signFrame(v.key, v.session_id, v.seq, v.json)
+        : signRequest(v.key, v.method, v.target, v.timestamp, v.nonce, v.body);
+    assert.equal(got, v.signature, f);
+  }
+});
 
 run.step('signed requests from Node: valid 200, replay 401 replayed, tampering 401 bad_signature', {}, async () => {
   const s = await apiLogin(server.url, 'alice', pw('web-alice'));

@@ -112,8 +112,8 @@ export async function sendMessage(page, text) {
 
 // Session id and key as the page keeps them in sessionStorage (api.md: the
 // key lives in memory and sessionStorage). The storage layout is the app's
-// own business, so this looks for a 22-character id and a 43-character key
-// in any value, plain or inside JSON.
+// own business, so this looks for one object (stored as JSON) holding a
+// 22-character id and a 43-character key, whatever the item is called.
 export async function sessionFromStorage(page) {
   const items = await page.evaluate(() => {
     const all = {};
@@ -123,28 +123,28 @@ export async function sessionFromStorage(page) {
     }
     return all;
   });
-  const strings = [];
-  const walk = (name, v) => {
-    if (typeof v === 'string') {
-      strings.push([name, v]);
-      try {
-        const parsed = JSON.parse(v);
-        if (parsed && typeof parsed === 'object') walk(name, parsed);
-      } catch {
-        // a plain string
-      }
-    } else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) walk(k, x);
-    }
+  const isId = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{22}$/.test(v);
+  const isKey = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v);
+  const found = [];
+  const walk = (v, depth) => {
+    if (!v || typeof v !== 'object' || depth > 4) return;
+    const entries = Object.entries(v);
+    const id = entries.find(([k, x]) => /id/i.test(k) && isId(x));
+    const key = entries.find(([k, x]) => /key/i.test(k) && isKey(x));
+    if (id && key) found.push({ id: id[1], key: key[1] });
+    for (const [, x] of entries) walk(x, depth + 1);
   };
-  for (const [k, v] of Object.entries(items)) walk(k, v);
-  const pick = (nameRe, len) =>
-    strings.find(([n, s]) => nameRe.test(n) && new RegExp(`^[A-Za-z0-9_-]{${len}}$`).test(s))?.[1] ??
-    strings.find(([, s]) => new RegExp(`^[A-Za-z0-9_-]{${len}}$`).test(s))?.[1];
-  const id = pick(/id/i, 22);
-  const key = pick(/key/i, 43);
-  if (!id || !key) throw new Error(`no session id/key in sessionStorage (keys: ${Object.keys(items).join(', ')})`);
-  return { id, key };
+  for (const raw of Object.values(items)) {
+    try {
+      walk(JSON.parse(raw), 0);
+    } catch {
+      // not JSON
+    }
+  }
+  if (found.length !== 1) {
+    throw new Error(`want one session {id, key} in sessionStorage, found ${found.length} (items: ${Object.keys(items).join(', ')})`);
+  }
+  return found[0];
 }
 
 // fetch() from inside PAGE (so with its User-Agent and origin). Resolves
