@@ -1,14 +1,17 @@
 #include "gateway/web_service.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <unordered_set>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "base/log.hpp"
 #include "gateway/web_user_agent.hpp"
+#include "store/password.hpp"
 #include "web/api_codec.hpp"
 
 namespace parley::gateway {
@@ -53,18 +56,21 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
 
   void check_password(std::string name, std::string password,
                       std::function<void(std::optional<web::UserInfo>)> done) override {
-    // Argon2id takes tens of milliseconds: the store thread does it, the
-    // answer comes back to the core as a posted completion.
+    // The store thread looks the hash up (fast); Argon2id (tens of
+    // milliseconds, 64 MiB) runs on the hashing pool so logins neither wait
+    // on each other one by one nor hold up registration writes; the answer
+    // comes back to the core as a posted completion.
     store.post([this, name = std::move(name), password = std::move(password),
                 done = std::move(done)](store::Store& s) mutable {
-      auto ok = s.users().verify_web_password(name, password);
-      std::optional<store::User> user;
-      if (ok && *ok) {
-        if (auto found = s.users().find(name)) user = std::move(*found);
-      }
-      asio::post(io, [this, user = std::move(user), done = std::move(done)] {
-        if (!user) return done(std::nullopt);
-        done(info_of(user->name, user->display_name));
+      auto login = s.users().find_login(name);
+      store::UserRepository::Login found = login ? std::move(*login) : store::UserRepository::Login{};
+      asio::post(hashing, [this, found = std::move(found), password = std::move(password),
+                           done = std::move(done)]() mutable {
+        bool ok = store::check_web_password(found.hash, password);
+        asio::post(io, [this, ok, found = std::move(found), done = std::move(done)] {
+          if (!ok) return done(std::nullopt);
+          done(info_of(found.name, found.display_name));
+        });
       });
     });
   }
@@ -167,6 +173,8 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   bool watching = false;
   std::unordered_set<std::string, StringHash, std::equal_to<>> last_online;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
+  // Declared last: joined first on destruction, before what its tasks use.
+  asio::thread_pool hashing{std::max(1U, std::thread::hardware_concurrency())};
 };
 
 WebService::WebService(asio::io_context& core, WebServiceConfig config, SipService& sip,
@@ -186,6 +194,7 @@ Status<std::string> WebService::start() {
 
 void WebService::stop() {
   impl_->housekeeping.cancel();
+  impl_->hashing.stop();
   impl_->api.close_all();
   impl_->server.stop();
 }

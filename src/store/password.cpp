@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace parley::store {
 
@@ -30,6 +31,15 @@ bool verify_web_password_hash(std::string_view hash, std::string_view password) 
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   std::string terminated(hash);  // libsodium wants a C string
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+bool check_web_password(std::string_view hash, std::string_view password) {
+  if (hash.empty()) {
+    static const std::string decoy = hash_web_password("decoy-" + std::to_string(randombytes_random()));
+    verify_web_password_hash(decoy, password);
+    return false;
+  }
+  return verify_web_password_hash(hash, password);
 }
 
 }  // namespace parley::store

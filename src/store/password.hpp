@@ -16,4 +16,9 @@ std::string hash_web_password(std::string_view password);
 // malformed or empty hash.
 bool verify_web_password_hash(std::string_view hash, std::string_view password);
 
+// As verify_web_password_hash, but an empty hash (unknown user, no web
+// password) is checked against a decoy hash, so that a login for a missing
+// name costs as much time as one for a real user.
+bool check_web_password(std::string_view hash, std::string_view password);
+
 }  // namespace parley::store

@@ -32,6 +32,15 @@ class UserRepository {
   // does not reveal which names exist. Slow (Argon2id).
   virtual StoreResult<bool> verify_web_password(std::string_view name,
                                                 std::string_view password) = 0;
+  // The user's name and Argon2id web password hash, for a check off the
+  // store thread (store::check_web_password). Empty hash for an unknown user
+  // or one without web password; fast.
+  struct Login {
+    std::string name;
+    std::string display_name;
+    std::string hash;
+  };
+  virtual StoreResult<Login> find_login(std::string_view name) = 0;
 };
 
 }  // namespace parley::store

@@ -31,13 +31,6 @@ StoreError not_found(std::string_view name) {
   return {StoreErrorCode::NotFound, "no user " + in_quotes(name)};
 }
 
-// A hash of a random password, verified against when the user is unknown so
-// that a login attempt for a missing name costs as much as for a real one.
-const std::string& decoy_hash() {
-  static const std::string hash = hash_web_password("decoy-" + std::to_string(unix_now()));
-  return hash;
-}
-
 }  // namespace
 
 StoreResult<UserId> SqliteUserRepository::add(const NewUser& user) {
@@ -138,24 +131,26 @@ StoreResult<std::vector<User>> SqliteUserRepository::list() {
   return users;
 }
 
+StoreResult<UserRepository::Login> SqliteUserRepository::find_login(std::string_view name) {
+  Login login;
+  auto st = db_.prepare("SELECT name, display_name, web_password_hash FROM users WHERE name = ?1");
+  st.bind_text(1, to_lower(name));
+  int rc = st.step();
+  if (rc == SQLITE_ROW) {
+    login.name = st.text(0);
+    login.display_name = st.text(1);
+    login.hash = st.text(2);
+  } else if (rc != SQLITE_DONE) {
+    return fail(db_.error(rc, "find login"));
+  }
+  return login;
+}
+
 StoreResult<bool> SqliteUserRepository::verify_web_password(std::string_view name,
                                                             std::string_view password) {
-  std::string hash;
-  {
-    auto st = db_.prepare("SELECT web_password_hash FROM users WHERE name = ?1");
-    st.bind_text(1, name);
-    int rc = st.step();
-    if (rc == SQLITE_ROW) {
-      hash = st.text(0);
-    } else if (rc != SQLITE_DONE) {
-      return fail(db_.error(rc, "verify password"));
-    }
-  }
-  if (hash.empty()) {
-    verify_web_password_hash(decoy_hash(), password);
-    return false;
-  }
-  return verify_web_password_hash(hash, password);
+  auto login = find_login(name);
+  if (!login) return fail(login.error());
+  return check_web_password(login->hash, password);
 }
 
 }  // namespace parley::store::sqlite

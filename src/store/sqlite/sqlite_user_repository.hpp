@@ -18,6 +18,7 @@ class SqliteUserRepository final : public UserRepository {
   StoreResult<User> find(UserId id) override;
   StoreResult<std::vector<User>> list() override;
   StoreResult<bool> verify_web_password(std::string_view name, std::string_view password) override;
+  StoreResult<Login> find_login(std::string_view name) override;
 
  private:
   StoreResult<UserId> insert(const NewUser& user);

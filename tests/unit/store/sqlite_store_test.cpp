@@ -259,6 +259,15 @@ TEST_F(SqliteStoreTest, WebPasswordsAreArgon2idHashes) {
   EXPECT_FALSE(*s->users().verify_web_password("alice", "wrong"));
   EXPECT_FALSE(*s->users().verify_web_password("bob", ""));
   EXPECT_FALSE(*s->users().verify_web_password("nobody", "secret-pw"));
+  // The login lookup finds names case-insensitively and says nothing more
+  // for an unknown user than for one without web password.
+  auto login = s->users().find_login("Alice");
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(login->name, "alice");
+  EXPECT_TRUE(check_web_password(login->hash, "secret-pw"));
+  EXPECT_TRUE(s->users().find_login("nobody")->hash.empty());
+  EXPECT_TRUE(s->users().find_login("bob")->hash.empty());
+  EXPECT_FALSE(check_web_password("", "secret-pw"));
   ASSERT_TRUE(s->users().set_web_password_hash("alice", "").ok());
   EXPECT_FALSE(*s->users().verify_web_password("alice", "secret-pw"));
   EXPECT_EQ(s->users().set_web_password_hash("nobody", hash).error().code,
