@@ -23,6 +23,13 @@ bool is_token_char(char c) {
   }
 }
 
+// Inside a quoted-string: anything but the closing quote, a quoted-pair's
+// backslash, and control characters other than HTAB.
+bool plain_quoted_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return c != '"' && c != '\\' && (u >= 0x20 || c == '\t') && u != 0x7f;
+}
+
 // A cursor over the header value; every method stops at the end.
 class Lexer {
  public:
@@ -49,6 +56,16 @@ class Lexer {
   // the cursor. Control characters other than HTAB are refused.
   bool quoted(std::string& out, std::size_t max_length) {
     ++pos_;  // opening quote
+    // The usual value (a nonce, a response) has no quoted-pair: one copy,
+    // not a push_back per character.
+    std::size_t end = pos_;
+    while (end < s_.size() && plain_quoted_char(s_[end])) ++end;
+    if (end < s_.size() && s_[end] == '"') {
+      if (end - pos_ > max_length) return false;
+      out.assign(s_.substr(pos_, end - pos_));
+      pos_ = end + 1;
+      return true;
+    }
     while (!done()) {
       char c = peek();
       ++pos_;

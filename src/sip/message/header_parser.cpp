@@ -56,12 +56,10 @@ bool parse_addr_list(std::string_view v, std::vector<NameAddr>& out, std::size_t
                      bool allow_wildcard) {
   return for_each_list_item(v, [&](std::string_view item) {
     if (out.size() >= max) return false;
-    auto na = parse_name_addr(item);
-    if (!na) return false;
-    if (na->wildcard && (!allow_wildcard || !out.empty())) return false;
     if (!out.empty() && out.front().wildcard) return false;  // '*' must be alone
-    out.push_back(std::move(na.value()));
-    return true;
+    NameAddr& na = out.emplace_back();
+    if (parse_name_addr_into(item, na) != nullptr) return false;
+    return !na.wildcard || (allow_wildcard && out.size() == 1);
   });
 }
 
@@ -112,10 +110,7 @@ namespace {
 bool parse_via_list(std::string_view value, std::vector<Via>& out, std::size_t max) {
   return for_each_list_item(value, [&](std::string_view item) {
     if (out.size() >= max) return false;
-    Via via;
-    if (!parse_via_value(item, via)) return false;
-    out.push_back(std::move(via));
-    return true;
+    return parse_via_value(item, out.emplace_back());
   });
 }
 
@@ -145,9 +140,11 @@ bool apply_typed_header(Message& m, HeaderId id, std::string_view value,
       return parse_via_list(value, m.vias, max_list_values) || failed("Bad Via");
     case HeaderId::From:
     case HeaderId::To: {
-      auto na = parse_name_addr(value);
-      if (!na || na->wildcard) return failed(id == HeaderId::From ? "Bad From" : "Bad To");
-      (id == HeaderId::From ? m.from : m.to) = std::move(na.value());
+      // Single-valued (a duplicate is refused before this), so still empty.
+      NameAddr& na = id == HeaderId::From ? m.from : m.to;
+      if (parse_name_addr_into(value, na) != nullptr || na.wildcard) {
+        return failed(id == HeaderId::From ? "Bad From" : "Bad To");
+      }
       return true;
     }
     case HeaderId::CallId:

@@ -48,12 +48,12 @@ std::optional<ParseError> parse_request_line(std::string_view line, Message& m) 
   }
   if (!detail::is_token(parts[0])) return err(400, "Bad method");
   if (parts[1].front() == '<') return err(400, "Request-URI in <>");  // RFC 4475 ltgtruri
-  auto uri = parse_uri(parts[1]);
-  if (!uri) return err(400, "Bad Request-URI");
+  if (detail::parse_uri_into(parts[1], m.request_uri) != nullptr) {
+    return err(400, "Bad Request-URI");
+  }
   m.kind = Message::Kind::Request;
   m.method = method_from_string(parts[0]);
   m.method_text.assign(parts[0]);
-  m.request_uri = std::move(uri.value());
   return std::nullopt;
 }
 

@@ -126,6 +126,12 @@ std::string_view canonical_header_name(std::string_view name);
 bool apply_typed_header(Message& m, HeaderId id, std::string_view value,
                         std::size_t max_list_values, int& error_status, std::string& reason);
 
+// parse_uri / parse_name_addr filling a default-constructed `out` in place
+// (a Uri or NameAddr moved out of a Result and into the Message costs a copy
+// of every short string). Null on success, else why (always a 400).
+const char* parse_uri_into(std::string_view text, Uri& out);
+const char* parse_name_addr_into(std::string_view text, NameAddr& out);
+
 // Via and CSeq value parsers (used by apply_typed_header and tests).
 bool parse_via_value(std::string_view text, Via& out);
 

@@ -67,35 +67,40 @@ bool parse_sip_rest(std::string_view rest, Uri& uri) {
 
 }  // namespace
 
-Result<Uri, ParseError> parse_uri(std::string_view text) {
+const char* detail::parse_uri_into(std::string_view text, Uri& uri) {
   std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0) return fail(bad("Bad URI"));
+  if (colon == std::string_view::npos || colon == 0) return "Bad URI";
   std::string_view scheme = text.substr(0, colon);
-  if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return fail(bad("Bad URI scheme"));
+  if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return "Bad URI scheme";
   for (char c : scheme) {
-    if (!has_class(c, detail::kScheme)) return fail(bad("Bad URI scheme"));
+    if (!has_class(c, detail::kScheme)) return "Bad URI scheme";
   }
   std::string_view rest = text.substr(colon + 1);
-  if (rest.empty()) return fail(bad("Bad URI"));
+  if (rest.empty()) return "Bad URI";
   for (char c : rest) {
     // No LWS, controls, quotes, angle brackets or raw non-ASCII in a URI.
-    if (!has_class(c, detail::kUriChar)) return fail(bad("Bad character in URI"));
+    if (!has_class(c, detail::kUriChar)) return "Bad character in URI";
   }
-  Uri uri;
   assign_lower(uri.scheme, scheme);
   if (uri.is_sip()) {
-    if (!parse_sip_rest(rest, uri)) return fail(bad("Bad SIP URI"));
+    if (!parse_sip_rest(rest, uri)) return "Bad SIP URI";
   } else if (uri.scheme == "tel") {
     std::size_t semi = rest.find(';');
     uri.user.assign(rest.substr(0, semi));
-    if (uri.user.empty()) return fail(bad("Bad tel URI"));
+    if (uri.user.empty()) return "Bad tel URI";
     if (semi != std::string_view::npos &&
         !detail::parse_uri_params(rest.substr(semi), uri.params)) {
-      return fail(bad("Bad tel URI"));
+      return "Bad tel URI";
     }
   } else {
     uri.opaque.assign(rest);  // RFC 3261 absoluteURI: kept as it came
   }
+  return nullptr;
+}
+
+Result<Uri, ParseError> parse_uri(std::string_view text) {
+  Uri uri;
+  if (const char* why = detail::parse_uri_into(text, uri)) return fail(bad(why));
   return uri;
 }
 
@@ -113,22 +118,21 @@ void unquote(std::string_view body, std::string& out) {
 
 }  // namespace
 
-Result<NameAddr, ParseError> parse_name_addr(std::string_view text) {
+const char* detail::parse_name_addr_into(std::string_view text, NameAddr& na) {
   text = detail::trim_ws(text);
-  NameAddr na;
   if (text == "*") {
     na.wildcard = true;
-    return na;
+    return nullptr;
   }
-  if (text.empty()) return fail(bad("Empty address"));
+  if (text.empty()) return "Empty address";
   std::size_t i = 0;
   bool bracketed = false;
   if (text[0] == '"') {
     i = detail::skip_quoted(text, 0);
-    if (i == std::string_view::npos) return fail(bad("Unterminated quoted string"));
+    if (i == std::string_view::npos) return "Unterminated quoted string";
     unquote(text.substr(1, i - 2), na.display_name);
     while (i < text.size() && is_ws(text[i])) ++i;
-    if (i >= text.size() || text[i] != '<') return fail(bad("Bad display name"));
+    if (i >= text.size() || text[i] != '<') return "Bad display name";
     bracketed = true;
   } else {
     // *(token LWS) then '<' is a name-addr (RFC 4475 lwsdisp: LWS optional).
@@ -144,7 +148,7 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view text) {
   std::string_view params;
   if (bracketed) {
     std::size_t close = text.find('>', i);
-    if (close == std::string_view::npos) return fail(bad("Missing '>'"));
+    if (close == std::string_view::npos) return "Missing '>'";
     uri_text = text.substr(i + 1, close - i - 1);
     params = text.substr(close + 1);
   } else {
@@ -154,13 +158,17 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view text) {
     uri_text = detail::trim_ws(text.substr(0, semi));
     if (semi != std::string_view::npos) params = text.substr(semi);
     if (uri_text.find('?') != std::string_view::npos) {
-      return fail(bad("URI with headers needs <>"));  // RFC 4475 regbadct
+      return "URI with headers needs <>";  // RFC 4475 regbadct
     }
   }
-  auto uri = parse_uri(uri_text);
-  if (!uri) return fail(uri.error());
-  na.uri = std::move(uri.value());
-  if (!detail::parse_header_params(params, na.params)) return fail(bad("Bad header parameter"));
+  if (const char* why = detail::parse_uri_into(uri_text, na.uri)) return why;
+  if (!detail::parse_header_params(params, na.params)) return "Bad header parameter";
+  return nullptr;
+}
+
+Result<NameAddr, ParseError> parse_name_addr(std::string_view text) {
+  NameAddr na;
+  if (const char* why = detail::parse_name_addr_into(text, na)) return fail(bad(why));
   return na;
 }
 
