@@ -8,8 +8,10 @@
 #include <functional>
 #include <stdexcept>
 
+#include "store/message_repository.hpp"
 #include "store/number_repository.hpp"
 #include "store/registration_repository.hpp"
+#include "store/room_repository.hpp"
 #include "store/sip_account_repository.hpp"
 #include "store/types.hpp"
 #include "store/user_repository.hpp"
@@ -31,6 +33,8 @@ class Store {
   virtual SipAccountRepository& accounts() = 0;
   virtual NumberRepository& numbers() = 0;
   virtual RegistrationRepository& registrations() = 0;
+  virtual RoomRepository& rooms() = 0;
+  virtual MessageRepository& messages() = 0;
 
   // All users, accounts and numbers in one consistent read.
   virtual StoreResult<Directory> load_directory() = 0;

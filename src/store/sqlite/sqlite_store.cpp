@@ -4,8 +4,10 @@
 
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_message_repository.hpp"
 #include "store/sqlite/sqlite_number_repository.hpp"
 #include "store/sqlite/sqlite_registration_repository.hpp"
+#include "store/sqlite/sqlite_room_repository.hpp"
 #include "store/sqlite/sqlite_sip_account_repository.hpp"
 #include "store/sqlite/sqlite_user_repository.hpp"
 
@@ -21,12 +23,16 @@ class SqliteStore final : public Store {
         users_(db_),
         accounts_(db_),
         numbers_(db_),
-        registrations_(db_) {}
+        registrations_(db_),
+        rooms_(db_),
+        messages_(db_) {}
 
   UserRepository& users() override { return users_; }
   SipAccountRepository& accounts() override { return accounts_; }
   NumberRepository& numbers() override { return numbers_; }
   RegistrationRepository& registrations() override { return registrations_; }
+  RoomRepository& rooms() override { return rooms_; }
+  MessageRepository& messages() override { return messages_; }
   int schema_version() override { return version_; }
 
   std::int64_t data_version() override {
@@ -83,6 +89,8 @@ class SqliteStore final : public Store {
   SqliteSipAccountRepository accounts_;
   SqliteNumberRepository numbers_;
   SqliteRegistrationRepository registrations_;
+  SqliteRoomRepository rooms_;
+  SqliteMessageRepository messages_;
 };
 
 }  // namespace

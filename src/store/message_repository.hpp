@@ -1,0 +1,58 @@
+// Room and private messages (durable history, full-text search) and the
+// offline delivery queue, in the store. Owned by a Store; called from the
+// store thread only. Thread: store.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/chat_types.hpp"
+
+namespace parley::store {
+
+class MessageRepository {
+ public:
+  // Pages and search results are capped here whatever the caller asks.
+  static constexpr std::size_t kMaxPage = 200;
+  static constexpr std::size_t kMaxBodyBytes = 65536;
+
+  virtual ~MessageRepository() = default;
+
+  // Stores the message and queues it for every identity in `offline`, in one
+  // transaction, so a message is acknowledged only once it and its queued
+  // deliveries are on disk. Invalid for a message that is neither a room nor
+  // a private one, has an empty or too big body; NotFound if its room,
+  // recipient or sender does not exist.
+  virtual StoreResult<StoredMessage> append(const NewMessage& message,
+                                            const std::vector<std::string>& offline) = 0;
+  virtual StoreResult<StoredMessage> find(MessageId id) = 0;
+
+  // Up to `limit` messages of the room older than `before` (all when
+  // `before` is invalid), returned oldest first.
+  virtual StoreResult<HistoryPage> room_history(RoomId room, MessageId before,
+                                                std::size_t limit) = 0;
+  // The private conversation between two users, both directions.
+  virtual StoreResult<HistoryPage> private_history(UserId a, UserId b, MessageId before,
+                                                   std::size_t limit) = 0;
+  // Newest first: messages matching every word of `text` (a word ending in
+  // '*' matches as a prefix) that `reader` may read: rooms it is a member of
+  // (only `room` if valid) and its own private messages. Any text is safe:
+  // it never reaches FTS5 as syntax. Empty when the text has no words.
+  virtual StoreResult<std::vector<StoredMessage>> search(UserId reader, std::string_view text,
+                                                         RoomId room, std::size_t limit) = 0;
+
+  // Queues an already stored message for more identities (duplicates ignored).
+  virtual StoreStatus enqueue(MessageId message, const std::vector<std::string>& identities) = 0;
+  // The identity's undelivered messages, oldest first (message id order).
+  virtual StoreResult<std::vector<StoredMessage>> pending(std::string_view identity,
+                                                          std::size_t limit) = 0;
+  // Removes the messages from the identity's queue; ids not queued are ignored.
+  virtual StoreStatus mark_delivered(std::string_view identity,
+                                     const std::vector<MessageId>& messages) = 0;
+  // Forgets the identity's queue (an account or login was removed).
+  virtual StoreStatus drop_identity(std::string_view identity) = 0;
+};
+
+}  // namespace parley::store

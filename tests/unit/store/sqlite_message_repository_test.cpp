@@ -1,0 +1,271 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "chat_test_support.hpp"
+#include "store/sqlite/database.hpp"
+#include "store/sqlite/fts_query.hpp"
+
+namespace parley::store::testing {
+namespace {
+
+using MessagesTest = ChatStoreTest;
+
+std::vector<std::string> bodies(const std::vector<StoredMessage>& ms) {
+  std::vector<std::string> out;
+  for (const auto& m : ms) out.push_back(m.body);
+  return out;
+}
+
+TEST(Fts5, CompiledIntoTheSystemSqlite) {
+  // Debian 12's libsqlite3 is built with FTS5; the chat migration needs it.
+  EXPECT_EQ(sqlite3_compileoption_used("ENABLE_FTS5"), 1);
+}
+
+TEST(Fts5Query, QuotesEveryWordAndDropsPunctuation) {
+  using sqlite::fts5_query;
+  EXPECT_EQ(fts5_query("hello world"), "\"hello\" \"world\"");
+  EXPECT_EQ(fts5_query("  hel*  "), "\"hel\"*");
+  EXPECT_EQ(fts5_query("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(fts5_query("\" * ( ) ^ : -"), "");
+  EXPECT_EQ(fts5_query("NEAR(a b)"), "\"NEAR(a\" \"b)\"");
+  EXPECT_EQ(fts5_query(std::string("x\0y", 3)), "\"x\" \"y\"");
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "w" + std::to_string(i) + " ";
+  const std::string capped = fts5_query(many);
+  EXPECT_EQ(std::count(capped.begin(), capped.end(), ' '),
+            static_cast<long>(sqlite::kMaxSearchWords) - 1);
+}
+
+TEST_F(MessagesTest, AppendAssignsIncreasingIdsAndReadsBack) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  const auto a = post(lobby, alice, "first");
+  const auto b = post(lobby, alice, "second");
+  EXPECT_LT(a.id, b.id);
+  EXPECT_EQ(b.room, lobby);
+  EXPECT_EQ(b.sender, alice);
+  EXPECT_EQ(b.sender_name, "alice");
+  EXPECT_EQ(b.content_type, "text/plain");
+  EXPECT_EQ(b.created_at, now_);
+  // Deleting the newest message never lets its id come back.
+  sqlite::Database raw(dir_ / "parley.db");
+  ASSERT_EQ(raw.exec("DELETE FROM messages WHERE id = " + std::to_string(b.id.value())), SQLITE_OK);
+  EXPECT_GT(post(lobby, alice, "third").id, b.id);
+}
+
+TEST_F(MessagesTest, AppendRefusesBadMessages) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  NewMessage m;
+  m.sender = alice;
+  m.body = "x";
+  m.created_at = 1;
+  EXPECT_EQ(store_->messages().append(m, {}).error().code, StoreErrorCode::Invalid);  // no target
+  m.room = lobby;
+  m.recipient = alice;
+  EXPECT_EQ(store_->messages().append(m, {}).error().code, StoreErrorCode::Invalid);  // both
+  m.recipient = UserId();
+  m.body = "";
+  EXPECT_EQ(store_->messages().append(m, {}).error().code, StoreErrorCode::Invalid);
+  m.body = std::string(MessageRepository::kMaxBodyBytes + 1, 'x');
+  EXPECT_EQ(store_->messages().append(m, {}).error().code, StoreErrorCode::Invalid);
+  m.body = "x";
+  m.room = RoomId(404);
+  EXPECT_EQ(store_->messages().append(m, {}).error().code, StoreErrorCode::NotFound);
+  m.room = lobby;
+  EXPECT_EQ(store_->messages().append(m, {std::string(300, 'k')}).error().code,
+            StoreErrorCode::Invalid);
+  EXPECT_TRUE(store_->messages().room_history(lobby, MessageId(), 10)->messages.empty());
+}
+
+TEST_F(MessagesTest, OutsideSenderIsKeptByUri) {
+  const UserId alice = user("alice");
+  NewMessage m;
+  m.recipient = alice;
+  m.sender_uri = "sip:carol@elsewhere.example";
+  m.body = "hi from outside";
+  m.created_at = 7;
+  auto stored = store_->messages().append(m, {});
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->sender.valid());
+  EXPECT_EQ(stored->sender_uri, "sip:carol@elsewhere.example");
+  EXPECT_EQ(stored->sender_name, "");
+}
+
+TEST_F(MessagesTest, RoomHistoryPagesBackInTime) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  const RoomId other = room("other", alice);
+  std::vector<StoredMessage> sent;
+  for (int i = 0; i < 7; ++i) {
+    sent.push_back(post(lobby, alice, "m" + std::to_string(i)));
+    post(other, alice, "noise");
+  }
+  auto p1 = store_->messages().room_history(lobby, MessageId(), 3);
+  ASSERT_TRUE(p1.ok());
+  EXPECT_EQ(bodies(p1->messages), (std::vector<std::string>{"m4", "m5", "m6"}));
+  EXPECT_TRUE(p1->more);
+  auto p2 = store_->messages().room_history(lobby, p1->messages.front().id, 3);
+  EXPECT_EQ(bodies(p2->messages), (std::vector<std::string>{"m1", "m2", "m3"}));
+  EXPECT_TRUE(p2->more);
+  auto p3 = store_->messages().room_history(lobby, p2->messages.front().id, 3);
+  EXPECT_EQ(bodies(p3->messages), (std::vector<std::string>{"m0"}));
+  EXPECT_FALSE(p3->more);
+  // Exactly a page left: no "more".
+  auto exact = store_->messages().room_history(lobby, sent[3].id, 3);
+  EXPECT_EQ(bodies(exact->messages), (std::vector<std::string>{"m0", "m1", "m2"}));
+  EXPECT_FALSE(exact->more);
+  EXPECT_TRUE(store_->messages().room_history(lobby, sent[0].id, 3)->messages.empty());
+  EXPECT_TRUE(store_->messages().room_history(lobby, MessageId(), 0)->messages.empty());
+  EXPECT_TRUE(store_->messages().room_history(lobby, MessageId(), 0)->more);
+}
+
+TEST_F(MessagesTest, PageSizeIsCapped) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  ASSERT_TRUE(store_->transaction([&]() -> StoreStatus {
+    for (std::size_t i = 0; i < MessageRepository::kMaxPage + 5; ++i) post(lobby, alice, "x");
+    return Ok{};
+  }).ok());
+  auto p = store_->messages().room_history(lobby, MessageId(), 1000000);
+  EXPECT_EQ(p->messages.size(), MessageRepository::kMaxPage);
+  EXPECT_TRUE(p->more);
+}
+
+TEST_F(MessagesTest, PrivateHistoryHasBothDirectionsOnly) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  const UserId carol = user("carol");
+  say(alice, bob, "hi bob");
+  say(bob, alice, "hi alice");
+  say(alice, carol, "hi carol");
+  say(carol, bob, "psst");
+  auto h = store_->messages().private_history(bob, alice, MessageId(), 10);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(bodies(h->messages), (std::vector<std::string>{"hi bob", "hi alice"}));
+  EXPECT_FALSE(h->more);
+  auto older = store_->messages().private_history(alice, bob, h->messages.back().id, 10);
+  EXPECT_EQ(bodies(older->messages), (std::vector<std::string>{"hi bob"}));
+}
+
+TEST_F(MessagesTest, SearchFindsWordsPrefixesAndDiacritics) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  post(lobby, alice, "Let's meet at the café tomorrow");
+  post(lobby, alice, "Straße und Ünïcode ☃ snowman");
+  post(lobby, alice, "tomorrow never comes");
+  auto s = [&](std::string_view q) {
+    auto r = store_->messages().search(alice, q, RoomId(), 50);
+    EXPECT_TRUE(r.ok()) << q << ": " << (r.ok() ? "" : r.error().message);
+    return r.ok() ? bodies(*r) : std::vector<std::string>{};
+  };
+  EXPECT_EQ(s("tomorrow"),
+            (std::vector<std::string>{"tomorrow never comes", "Let's meet at the café tomorrow"}));
+  EXPECT_EQ(s("cafe TOMORROW"), (std::vector<std::string>{"Let's meet at the café tomorrow"}));
+  EXPECT_EQ(s("tomo*").size(), 2u);
+  EXPECT_EQ(s("unicode").size(), 1u);
+  EXPECT_EQ(s("straße").size(), 1u);
+  EXPECT_TRUE(s("☃").empty());  // unicode61 indexes letters and digits, not symbols
+  EXPECT_TRUE(s("tomorrow absent").empty());
+}
+
+TEST_F(MessagesTest, HostileSearchTextIsNeverSyntax) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  post(lobby, alice, "AND OR NOT NEAR are words here");
+  for (std::string_view q :
+       {"\"", "\"\"", "AND OR", "OR", "NOT", "*", "**", "NEAR(", "NEAR(a b, 2)", "body:x", "^a",
+        "'; DROP TABLE messages; --", "(((", ")", "a\"b\"c", "-", "+", "{body}: x", "\xff\xfe",
+        "\xc3", "%", "_", "\\", "*near"}) {
+    auto r = store_->messages().search(alice, q, RoomId(), 10);
+    ASSERT_TRUE(r.ok()) << q << ": " << r.error().message;
+  }
+  auto r = store_->messages().search(alice, "AND OR", RoomId(), 10);
+  ASSERT_EQ(r->size(), 1u);  // searched as plain words
+  r = store_->messages().search(alice, "NEAR(", RoomId(), 10);
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_TRUE(store_->messages().search(alice, "", RoomId(), 10)->empty());
+  EXPECT_EQ(store_->messages().room_history(lobby, MessageId(), 10)->messages.size(), 1u);
+}
+
+TEST_F(MessagesTest, SearchOnlyReachesWhatTheReaderMayRead) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  const UserId carol = user("carol");
+  const RoomId lobby = room("lobby", alice);
+  const RoomId secret = room("secret", carol, RoomVisibility::Invite);
+  ASSERT_TRUE(store_->rooms().add_member(lobby, bob, RoomRole::Member, 1).ok());
+  post(lobby, alice, "apple in lobby");
+  post(secret, carol, "apple in secret");
+  say(alice, carol, "apple for carol");
+  say(carol, bob, "apple for bob");
+  auto for_bob = store_->messages().search(bob, "apple", RoomId(), 10);
+  ASSERT_TRUE(for_bob.ok());
+  EXPECT_EQ(bodies(*for_bob), (std::vector<std::string>{"apple for bob", "apple in lobby"}));
+  auto in_lobby = store_->messages().search(carol, "apple", lobby, 10);
+  EXPECT_TRUE(in_lobby->empty());  // carol is not in the lobby
+  auto carol_secret = store_->messages().search(carol, "apple", secret, 10);
+  EXPECT_EQ(bodies(*carol_secret), (std::vector<std::string>{"apple in secret"}));
+  // Leaving a room closes its history to search.
+  ASSERT_TRUE(store_->rooms().remove_member(lobby, bob).ok());
+  EXPECT_EQ(bodies(*store_->messages().search(bob, "apple", RoomId(), 10)),
+            (std::vector<std::string>{"apple for bob"}));
+}
+
+TEST_F(MessagesTest, HistoryIndexAndQueueSurviveReopen) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  const auto m = post(lobby, alice, "durable words", {"sip:1"});
+  reopen();
+  auto h = store_->messages().room_history(lobby, MessageId(), 10);
+  ASSERT_EQ(h->messages.size(), 1u);
+  EXPECT_EQ(h->messages[0].id, m.id);
+  EXPECT_EQ(h->messages[0].created_at, m.created_at);
+  EXPECT_EQ(store_->messages().search(alice, "durable", RoomId(), 10)->size(), 1u);
+  EXPECT_EQ(store_->messages().pending("sip:1", 10)->size(), 1u);
+}
+
+TEST_F(MessagesTest, OfflineQueueDeliversInOrderOnce) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  const RoomId lobby = room("lobby", alice);
+  const auto m1 = post(lobby, alice, "one", {"acct:7", "web:bob"});
+  const auto m2 = post(lobby, alice, "two", {"acct:7"});
+  const auto m3 = say(alice, bob, "three");
+  ASSERT_TRUE(store_->messages().enqueue(m3.id, {"acct:7", "acct:7"}).ok());  // duplicates ignored
+  ASSERT_TRUE(store_->messages().enqueue(m1.id, {"acct:7"}).ok());            // already queued
+  EXPECT_EQ(store_->messages().enqueue(MessageId(999), {"acct:7"}).error().code,
+            StoreErrorCode::NotFound);
+
+  auto p = store_->messages().pending("acct:7", 10);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(bodies(*p), (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_EQ((*p)[0].created_at, m1.created_at);  // original time kept
+  EXPECT_EQ(bodies(*store_->messages().pending("acct:7", 2)),
+            (std::vector<std::string>{"one", "two"}));
+
+  ASSERT_TRUE(store_->messages().mark_delivered("acct:7", {m1.id, m2.id}).ok());
+  ASSERT_TRUE(store_->messages().mark_delivered("acct:7", {m1.id, m2.id}).ok());  // idempotent
+  EXPECT_EQ(bodies(*store_->messages().pending("acct:7", 10)),
+            (std::vector<std::string>{"three"}));
+  EXPECT_EQ(bodies(*store_->messages().pending("web:bob", 10)), (std::vector<std::string>{"one"}));
+  ASSERT_TRUE(store_->messages().drop_identity("web:bob").ok());
+  EXPECT_TRUE(store_->messages().pending("web:bob", 10)->empty());
+  EXPECT_TRUE(store_->messages().pending("nobody", 10)->empty());
+}
+
+TEST_F(MessagesTest, FailedAppendQueuesNothing) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  NewMessage m;
+  m.room = lobby;
+  m.sender = alice;
+  m.body = "x";
+  // The second identity is invalid, so the whole append rolls back.
+  EXPECT_FALSE(store_->messages().append(m, {"ok", ""}).ok());
+  EXPECT_TRUE(store_->messages().pending("ok", 10)->empty());
+  EXPECT_TRUE(store_->messages().room_history(lobby, MessageId(), 10)->messages.empty());
+}
+
+}  // namespace
+}  // namespace parley::store::testing
