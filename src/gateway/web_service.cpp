@@ -104,7 +104,7 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
     if (agent.live_sessions() == 0) watching = false;
   }
 
-  void on_session_ended(web::WebSessionId) override {}
+  void on_session_ended(web::WebSessionId session) override { agent.session_ended(session); }
 
   void send_message(web::WebSessionId session, web::OutgoingMessage message) override {
     agent.send_message(session, message, SteadyClock::now());

@@ -176,9 +176,8 @@ void WebUserAgent::send_message(web::WebSessionId session, const web::OutgoingMe
   auto s = sessions_.find(session);
   if (s == sessions_.end()) return;
   const std::string& user = s->second;
-  auto fail = [&](int code, std::string_view reason) {
-    ports_.push_to_session(session, web::codec::encode_message_status(message.id, code, reason));
-  };
+  if (seen_before(session, message.id)) return;
+  auto fail = [&](int code, std::string_view reason) { report(session, message.id, code, reason); };
   sip::Uri target;
   if (message.to.find(':') != std::string::npos) {
     auto parsed = sip::parse_uri(message.to);
@@ -237,10 +236,36 @@ void WebUserAgent::on_response(const sip::Message& response) {
   if (response.status_code < 200 || response.vias.empty()) return;
   auto it = outgoing_.find(response.vias.front().branch());
   if (it == outgoing_.end()) return;
-  ports_.push_to_session(it->second.session,
-                         web::codec::encode_message_status(it->second.client_id,
-                                                           response.status_code, response.reason));
+  report(it->second.session, it->second.client_id, response.status_code, response.reason);
   outgoing_.erase(it);
+}
+
+bool WebUserAgent::seen_before(web::WebSessionId session, const std::string& id) {
+  SentIds& ids = sent_[session];
+  auto it = ids.status.find(id);
+  if (it != ids.status.end()) {
+    if (!it->second.empty()) ports_.push_to_session(session, it->second);
+    return true;
+  }
+  if (ids.order.size() >= kRememberedIds) {
+    ids.status.erase(ids.order.front());
+    ids.order.erase(ids.order.begin());
+  }
+  ids.status.emplace(id, std::string());
+  ids.order.push_back(id);
+  return false;
+}
+
+void WebUserAgent::report(web::WebSessionId session, const std::string& id, int code,
+                          std::string_view reason) {
+  std::string frame = web::codec::encode_message_status(id, code, reason);
+  auto ids = sent_.find(session);
+  if (ids != sent_.end()) {
+    if (auto known = ids->second.status.find(id); known != ids->second.status.end()) {
+      known->second = frame;
+    }
+  }
+  ports_.push_to_session(session, frame);
 }
 
 void WebUserAgent::on_timer(TimePoint now) {
@@ -255,9 +280,7 @@ void WebUserAgent::on_timer(TimePoint now) {
   }
   std::erase_if(outgoing_, [&](const auto& entry) {
     if (entry.second.deadline > now) return false;
-    ports_.push_to_session(entry.second.session,
-                           web::codec::encode_message_status(entry.second.client_id, 408,
-                                                             "No answer"));
+    report(entry.second.session, entry.second.client_id, 408, "No answer");
     return true;
   });
 }

@@ -46,9 +46,11 @@ class WebUserAgent {
   WebUserAgent(std::string domain, const UserDirectory& directory, WebUserAgentPorts ports);
 
   // Session lifecycle (web::ApiDelegate, forwarded by WebService).
+  // session_ended forgets what the session sent (it cannot come back).
   void session_online(web::WebSessionId session, std::string user);
   // Returns the session's user ("" if it was not online).
   std::string session_offline(web::WebSessionId session, TimePoint now);
+  void session_ended(web::WebSessionId session) { sent_.erase(session); }
   bool has_live_session(std::string_view user) const;
   std::size_t live_sessions() const { return sessions_.size(); }
 
@@ -80,6 +82,16 @@ class WebUserAgent {
     std::string client_id;
     TimePoint deadline;
   };
+  // What became of a session's recent message.send ids: a browser resends
+  // what it has no status for after a reconnect, and must not send it twice.
+  struct SentIds {
+    std::unordered_map<std::string, std::string> status;  // id -> status frame ("" = in flight)
+    std::vector<std::string> order;                        // oldest first, for the bound
+  };
+  static constexpr std::size_t kRememberedIds = 64;
+  // True when `id` was seen before (its status, if known, is pushed again).
+  bool seen_before(web::WebSessionId session, const std::string& id);
+  void report(web::WebSessionId session, const std::string& id, int code, std::string_view reason);
 
   void on_request(const sip::Message& request, const sip::Flow& flow);
   void on_incoming_message(const sip::Message& request, const sip::Flow& flow);
@@ -96,6 +108,7 @@ class WebUserAgent {
   StringMap<std::vector<web::WebSessionId>> by_user_;
   std::unordered_map<std::string, Incoming> incoming_;   // server message id -> pending answer
   std::unordered_map<std::string, Outgoing> outgoing_;   // our Via branch -> browser's message
+  std::unordered_map<web::WebSessionId, SentIds> sent_;  // per live or recently live session
   std::uint64_t next_message_ = 1;
   WebUserAgentStats stats_;
 };

@@ -307,3 +307,34 @@ TEST_F(WebUserAgentTest, BrowserCallIsDeclinedWhilePhonesStillRing) {
 
 }  // namespace
 }  // namespace parley::gateway
+
+namespace parley::gateway {
+namespace {
+
+TEST_F(WebUserAgentTest, ResentMessageIdIsNotSentTwiceAndGetsItsStatusAgain) {
+  register_bob_phone();
+  open(WebSessionId(7), "alice");
+  agent_.send_message(WebSessionId(7), {"c-9", "bob", "once"}, now_);
+  pump();
+  // The browser reconnected before the answer and sends its outbox again.
+  agent_.send_message(WebSessionId(7), {"c-9", "bob", "once"}, now_);
+  pump();
+  ASSERT_EQ(network_.size(), 1u) << "one SIP MESSAGE only";
+  sip::Message ok = sip::make_response(network_[0], 200);
+  ok.to.params.set("tag", "bobtag");
+  proxy_->on_message(std::move(ok), phone_, now_);
+  pump();
+  ASSERT_FALSE(frames_.empty());
+  EXPECT_EQ(frames_.back().body.at("status"), "delivered");
+  std::size_t before = frames_.size();
+  // Once more after the answer: the known status comes back, nothing is sent.
+  agent_.send_message(WebSessionId(7), {"c-9", "bob", "once"}, now_);
+  pump();
+  EXPECT_EQ(network_.size(), 1u) << "no new MESSAGE";
+  ASSERT_EQ(frames_.size(), before + 1);
+  EXPECT_EQ(frames_.back().body.at("id"), "c-9");
+  EXPECT_EQ(frames_.back().body.at("status"), "delivered");
+}
+
+}  // namespace
+}  // namespace parley::gateway
