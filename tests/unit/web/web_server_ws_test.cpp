@@ -72,6 +72,14 @@ class WebServerWs : public WebServerFixture {
   }
 
   WsId last_id() const { return handler_.upgrade_ids.back(); }
+
+  // The upgrade as a raw client sends it (which then never reads).
+  std::string upgrade_request() const {
+    return "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+           "\r\nOrigin: " + own_origin() +
+           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  }
 };
 
 TEST_F(WebServerWs, OwnOriginIsAcceptedAndTextFlowsBothWays) {
@@ -226,6 +234,51 @@ TEST_F(WebServerWs, StopCloses1001AndRunReturns) {
   EXPECT_EQ(server_->stats().connections, 0u);
 }
 
+TEST_F(WebServerWs, FailedHandshakeAfterTheHandlerAcceptedStillReportsClosed) {
+  start(base_config());
+  // Passes the upgrade test and the Origin check, but has no key (RFC 6455
+  // 4.2.1): the handler accepts, then the handshake fails.
+  std::string bad = upgrade_request();
+  bad.erase(bad.find("Sec-WebSocket-Key"), bad.find("Sec-WebSocket-Version") -
+                                               bad.find("Sec-WebSocket-Key"));
+  auto raw = connect();
+  asio::write(raw, asio::buffer(bad));
+  ASSERT_TRUE(run_until([&] { return handler_.upgrade_ids.size() == 1; }));
+  const WsId id = last_id();
+  ASSERT_TRUE(run_until([&] { return handler_.closed.count(id) == 1; }));
+  EXPECT_TRUE(handler_.opened.empty());
+  EXPECT_EQ(handler_.closed[id], 1);
+  EXPECT_EQ(server_->stats().websockets, 0u);
+}
+
+TEST_F(WebServerWs, PeerThatDoesNotAnswerPingsIsClosed) {
+  auto c = base_config();
+  c.ws_ping_interval = std::chrono::seconds(1);
+  start(c);
+  // A reading Beast client answers pings inside its pending read.
+  auto ws = open_ok();
+  const WsId live = last_id();
+  bool pinged = false;
+  ws->control_callback([&](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::ping) pinged = true;
+  });
+  beast::flat_buffer buf;
+  bool read_done = false;
+  ws->async_read(buf, [&](error_code, std::size_t) { read_done = true; });
+  // A raw client completes the upgrade, then never reads nor answers.
+  auto raw = connect();
+  asio::write(raw, asio::buffer(upgrade_request()));
+  ASSERT_TRUE(run_until([&] { return handler_.opened.size() == 2; }));
+  const WsId silent = handler_.opened.back();
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(run_until([&] { return handler_.closed.count(silent) == 1; },
+                        std::chrono::seconds(5)));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(pinged);
+  EXPECT_FALSE(read_done);
+  EXPECT_EQ(handler_.closed.count(live), 0u);
+}
+
 TEST_F(WebServerWs, ServerHeapPerIdleWebSocketIsSmall) {
   // Raw client sockets (no heap on the client side): write the upgrade and
   // leave the 101 unread, so only the server's memory grows.
@@ -235,11 +288,7 @@ TEST_F(WebServerWs, ServerHeapPerIdleWebSocketIsSmall) {
   std::vector<std::unique_ptr<WsClient>> warm;
   for (int i = 0; i < 4; ++i) warm.push_back(open_ok());  // lazily allocated server parts
   const auto before = mallinfo2().uordblks;
-  const std::string upgrade =
-      "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
-      "\r\nOrigin: " + own_origin() +
-      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  const std::string upgrade = upgrade_request();
   const std::size_t opened_before = handler_.opened.size();
   for (int i = 0; i < kSockets; ++i) {
     auto s = connect();
