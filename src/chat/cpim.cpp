@@ -49,9 +49,12 @@ std::string encode_cpim(const CpimMessage& m) {
   out.reserve(m.body.size() + 256);
   out += "From: ";
   append_address(out, m.from);
-  out += "\r\nTo: ";
-  append_address(out, m.to);
   out += "\r\n";
+  if (!m.to.uri.empty()) {
+    out += "To: ";
+    append_address(out, m.to);
+    out += "\r\n";
+  }
   if (m.datetime_ms) out += "DateTime: " + format_datetime(*m.datetime_ms) + "\r\n";
   if (!m.subject.empty()) out += "Subject: " + clean(m.subject) + "\r\n";
   out += "\r\nContent-Type: ";
@@ -116,6 +119,9 @@ std::optional<int> zone(std::string_view s, std::size_t& pos) {
 
 }  // namespace
 
+// 9999-12-31T23:59:59.999Z
+constexpr std::int64_t kLastMs = 253402300799999;
+
 std::optional<std::int64_t> parse_datetime(std::string_view s) {
   using namespace std::chrono;
   s = trim(s);
@@ -149,7 +155,10 @@ std::optional<std::int64_t> parse_datetime(std::string_view s) {
   const year_month_day ymd{year(*y), month(static_cast<unsigned>(*mo)), day(static_cast<unsigned>(*d))};
   if (!ymd.ok()) return std::nullopt;
   const auto t = sys_days(ymd) + hours(*h) + minutes(*mi - *offset) + seconds(*sec) + milliseconds(ms);
-  return duration_cast<milliseconds>(t.time_since_epoch()).count();
+  const std::int64_t unix_ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  // Only times format_datetime() writes back the same way: 1970 to 9999.
+  if (unix_ms < 0 || unix_ms > kLastMs) return std::nullopt;
+  return unix_ms;
 }
 
 }  // namespace parley::chat

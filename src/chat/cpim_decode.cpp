@@ -86,8 +86,11 @@ Result<CpimAddress, CpimError> parse_address(std::string_view v, const char* hea
     return error(std::string(header) + ": no <URI>");
   }
   const std::string_view uri = rest.substr(1, rest.size() - 2);
-  if (uri.find_first_of("<> \t") != std::string_view::npos) {
-    return error(std::string(header) + ": malformed URI");
+  for (char c : uri) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>') {
+      return error(std::string(header) + ": malformed URI");
+    }
   }
   a.uri = std::string(uri);
   return a;

@@ -14,6 +14,7 @@ std::string_view code_name(RefusalCode code) {
     case RefusalCode::MessageTooLarge: return "too_large";
     case RefusalCode::RateLimited: return "rate_limited";
     case RefusalCode::TooManyRooms: return "too_many_rooms";
+    case RefusalCode::UnsupportedContent: return "unsupported_content";
   }
   return "forbidden";
 }
@@ -24,6 +25,7 @@ int sip_status(RefusalCode code) {
     case RefusalCode::EmptyMessage:
     case RefusalCode::InvalidRoomName: return 400;
     case RefusalCode::RateLimited: return 503;
+    case RefusalCode::UnsupportedContent: return 415;
     default: return 403;
   }
 }

@@ -22,6 +22,7 @@ enum class RefusalCode {
   MessageTooLarge,
   RateLimited,
   TooManyRooms,
+  UnsupportedContent,  // a MESSAGE body that is neither text/plain nor CPIM around it
 };
 
 struct Refusal {
@@ -34,7 +35,9 @@ struct Refusal {
 std::string_view code_name(RefusalCode code);
 // The SIP final response for a MESSAGE refused this way: 403 for
 // permissions, 413 for a too large body (RFC 3261 21.4.11), 400 for an empty
-// one or a bad name, 503 with Retry-After for the rate limit (RFC 3261 21.5.4).
+// one or a bad name, 415 for a body type chat cannot show (RFC 3261
+// 21.4.13, with an Accept header), 503 with Retry-After for the rate limit
+// (RFC 3261 21.5.4).
 int sip_status(RefusalCode code);
 
 template <typename T>

@@ -82,6 +82,13 @@ TEST(Cpim, DecodesWhatDevicesSend) {
   EXPECT_EQ(d->body, "<body>Here is the text of my message.</body>");
 }
 
+TEST(Cpim, NoToHeaderWithoutAUri) {
+  CpimMessage m;
+  m.from = {"", "sip:a@b"};
+  m.body = "x";
+  EXPECT_EQ(encode_cpim(m), "From: <sip:a@b>\r\n\r\nContent-Type: text/plain;charset=utf-8\r\n\r\nx");
+}
+
 TEST(Cpim, DefaultsWhenOptionalPartsAreMissing) {
   auto d = decode_cpim("From: <sip:a@b>\r\n\r\n\r\nbody");
   ASSERT_TRUE(d.ok()) << d.error().reason;
@@ -108,6 +115,7 @@ TEST(Cpim, MalformedInputIsAnErrorValue) {
       "From: <sip:a@b>\r\n folded\r\n\r\n\r\n",
       "From: <sip:a@b>\r\nDateTime: yesterday\r\n\r\n\r\n",
       "From: <sip:a@b>\r\n\r\nContent-Type:\r\n\r\n",
+      "From: <sip:a\x01" "b>\r\n\r\n\r\n",             // control character in the URI
   };
   for (const char* text : bad) {
     auto d = decode_cpim(text);
@@ -137,9 +145,13 @@ TEST(CpimDateTime, FormatsAndParses) {
   EXPECT_EQ(parse_datetime("2026-11-30T10:45:16.123+01:00"), kTime);
   EXPECT_EQ(parse_datetime("2026-11-30T09:45:16Z"), kTime - 123);
   EXPECT_EQ(parse_datetime("2024-02-29T00:00:00Z"), 1709164800000);
+  EXPECT_EQ(parse_datetime("9999-12-31T23:59:59.999Z"), 253402300799999);
+  EXPECT_EQ(format_datetime(253402300799999), "9999-12-31T23:59:59.999Z");
   for (const char* bad : {"", "2026-11-30", "2026-11-30T09:45:16", "2026-13-01T00:00:00Z",
                           "2023-02-29T00:00:00Z", "2026-11-30T24:00:00Z", "2026-11-30T09:45:16.Z",
-                          "2026-11-30T09:45:16+1:00", "2026-11-30T09:45:16Zjunk", "+026-11-30T09:45:16Z"}) {
+                          "2026-11-30T09:45:16+1:00", "2026-11-30T09:45:16Zjunk", "+026-11-30T09:45:16Z",
+                          "1969-12-31T23:59:59Z", "1970-01-01T00:00:00+00:01",
+                          "9999-12-31T23:59:59-00:01"}) {
     EXPECT_EQ(parse_datetime(bad), std::nullopt) << bad;
   }
 }
