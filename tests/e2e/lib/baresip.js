@@ -1,8 +1,9 @@
 // A real SIP phone for the e2e tests: baresip 1.0.0 headless, registered
 // through Parley as outbound proxy. The same setup as tests/interop/lib/
 // baresip.sh (see its comments and /work/shared/peers/NOTES.md for the
-// quirks), driven from Node: commands go to its stdin pipe (stdio UI
-// module), facts come from its output, which holds the full SIP trace (-s).
+// quirks), driven from Node: commands go to its stdin (stdio UI module),
+// facts come from its output, which holds the full SIP trace (-s).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Proc } from './proc.js';
@@ -62,11 +63,17 @@ export class Phone {
     );
     fs.writeFileSync(path.join(wd, 'contacts'), this.contact ? `<${this.contact}>\n` : '');
     if (this.contact) fs.writeFileSync(path.join(wd, 'current_contact'), this.contact);
-    this.proc = new Proc(this.name, 'baresip', ['-4', '-s', '-f', wd, '-t', String(env.lifetime)], {
-      cwd: wd,
-      log: path.join(wd, 'baresip.log'),
-      stdin: 'pipe',
-    });
+    // stdin is a FIFO opened read-write, as in tests/interop: it never sees
+    // EOF, even if this process dies (baresip 1.0.0 spins on a closed stdin
+    // until its -t lifetime ends).
+    this.fifo = path.join(wd, 'ctl.fifo');
+    execFileSync('mkfifo', [this.fifo]);
+    this.proc = new Proc(
+      this.name,
+      'bash',
+      ['-c', 'exec baresip "$@" <>"$0"', this.fifo, '-4', '-s', '-f', wd, '-t', String(env.lifetime)],
+      { cwd: wd, log: path.join(wd, 'baresip.log') },
+    );
     this.run.track(this.proc);
     this.run.onCleanup(`baresip ${this.name}`, () => this.stop());
     const first = await this.proc.waitLine(/baresip is ready|init failed/, { timeoutMs: 10000 });
@@ -130,9 +137,21 @@ export class Phone {
     }
   }
 
+  // One command line to baresip's stdin. O_NONBLOCK: fails at once (ENXIO)
+  // rather than hanging when baresip is gone.
+  cmd(line) {
+    if (!this.proc.alive()) throw new Error(`baresip ${this.name} is not running (cmd: ${line})`);
+    const fd = fs.openSync(this.fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    try {
+      fs.writeSync(fd, `${line}\n`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   // Sends a MESSAGE to this phone's contact.
   message(text) {
-    this.proc.write(`/message ${text}`);
+    this.cmd(`/message ${text}`);
   }
 
   // Waits until a MESSAGE from sip:FROM_USER@… with exactly TEXT arrived.
@@ -164,7 +183,7 @@ export class Phone {
   async stop() {
     if (!this.proc || !this.proc.alive()) return null;
     try {
-      this.proc.write('/quit');
+      this.cmd('/quit');
     } catch {
       // already gone
     }

@@ -8,15 +8,14 @@ import fs from 'node:fs';
 
 export class Proc {
   // cmd, args: as for spawn. opts.log: file that receives the output.
-  // opts.stdin: 'pipe' keeps a writable stdin open (baresip's command line).
-  constructor(name, cmd, args, { log, cwd, env, stdin = 'ignore' } = {}) {
+  constructor(name, cmd, args, { log, cwd, env } = {}) {
     this.name = name;
     this.text = '';
     this.exit = null; // {code, signal} once the process has ended
     this.logFile = log;
     this.logFd = log ? fs.openSync(log, 'a') : null;
     this.waiters = new Set();
-    this.child = spawn(cmd, args, { cwd, env, stdio: [stdin, 'pipe', 'pipe'] });
+    this.child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.pid = this.child.pid;
     const take = (chunk) => {
       const s = chunk.toString('utf8');
@@ -41,7 +40,6 @@ export class Proc {
         resolve(this.exit);
       });
     });
-    if (stdin === 'pipe') this.child.stdin.on('error', () => {}); // died: write fails quietly
   }
 
   alive() {
@@ -96,11 +94,6 @@ export class Proc {
   // Waits for a line matching re (written after since); resolves with it.
   waitLine(re, opts = {}) {
     return this.waitFor((t) => t.split('\n').find((l) => re.test(l)), { what: `a line matching ${re}`, ...opts });
-  }
-
-  write(line) {
-    if (!this.alive()) throw new Error(`${this.name} is not running (cannot send ${JSON.stringify(line)})`);
-    this.child.stdin.write(`${line}\n`);
   }
 
   // SIGTERM, then SIGKILL after graceMs. Resolves with {code, signal, killed}.
