@@ -102,9 +102,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void on_accept(tcp::socket socket) {
     const bool refuse = core_->stats.connections >= core_->config.max_connections;
     if (refuse) {
-      ++core_->stats.refused_connections;
-      core_->log->warn("event=connection_refused reason=max_connections limit={}",
-                       core_->config.max_connections);
+      // Counted always, logged now and then: a flood must not flood the log.
+      if (core_->stats.refused_connections++ % 1000 == 0) {
+        core_->log->warn("event=connection_refused reason=max_connections limit={} refused={}",
+                         core_->config.max_connections, core_->stats.refused_connections);
+      }
     }
     start_http_session(core_, std::move(socket), tls_.get(), refuse);
   }

@@ -152,12 +152,19 @@ class WsSession final : public WsLink, public std::enable_shared_from_this<WsSes
   }
 
   void write_next() {
-    if (writing_ || state_ != State::Open || queue_.empty()) return;
+    if (writing_ || state_ != State::Open || queue_head_ == queue_.size()) return;
     writing_ = true;
     // The frame being written lives outside the queue: the queue's vector
     // may reallocate (and move short strings) while the write is pending.
-    in_flight_ = std::move(queue_.front());
-    queue_.erase(queue_.begin());
+    in_flight_ = std::move(queue_[queue_head_++]);
+    if (queue_head_ == queue_.size()) {
+      queue_.clear();
+      queue_head_ = 0;
+    } else if (queue_head_ >= 32 && queue_head_ * 2 >= queue_.size()) {
+      // A queue that never drains must not keep its sent slots forever.
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+      queue_head_ = 0;
+    }
     ws_.text(true);
     ws_.async_write(asio::buffer(in_flight_),
                     [self = this->shared_from_this()](error_code ec, std::size_t) {
@@ -204,6 +211,7 @@ class WsSession final : public WsLink, public std::enable_shared_from_this<WsSes
     error_code ignored;
     beast::get_lowest_layer(ws_).close(ignored);
     std::vector<std::string>().swap(queue_);
+    queue_head_ = 0;
     buffer_ = beast::flat_buffer();
     core_->log->debug("event=ws_closed ws={} remote={} reason=\"{}\"", id_.value(), client_ip_,
                       why);
@@ -214,7 +222,8 @@ class WsSession final : public WsLink, public std::enable_shared_from_this<WsSes
   websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   std::unique_ptr<BeastRequest> request_;  // until the handshake is done
-  std::vector<std::string> queue_;
+  std::vector<std::string> queue_;  // sent from queue_head_ on
+  std::size_t queue_head_ = 0;
   std::string in_flight_;
   std::size_t queued_bytes_ = 0;  // queue_ and in_flight_
   std::optional<std::pair<std::uint16_t, std::string>> pending_close_;

@@ -105,6 +105,16 @@ TEST_F(WebServerWs, OwnOriginIsAcceptedAndTextFlowsBothWays) {
   EXPECT_FALSE(server_->send(WsId(999), "x"));
 }
 
+TEST_F(WebServerWs, ManyQueuedMessagesArriveInOrder) {
+  start(base_config());
+  auto ws = open_ok();
+  const WsId id = last_id();
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(server_->send(id, "m" + std::to_string(i)));
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(read(*ws), "m" + std::to_string(i));
+  EXPECT_TRUE(server_->send(id, "after"));
+  EXPECT_EQ(read(*ws), "after");
+}
+
 TEST_F(WebServerWs, ConfiguredOriginIsAccepted) {
   auto c = base_config();
   c.allowed_origins.push_back("https://app.example.org");
