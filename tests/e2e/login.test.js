@@ -63,20 +63,20 @@ run.step('the right password opens the connected main screen', {}, async () => {
   assert.equal(await page.locator(tid('login-error')).count(), 0, 'no login error on the main screen');
 });
 
-run.step('a reload keeps the session; the new WebSocket carries frames (seq continues)', {}, async () => {
+run.step('a reload keeps the session; the new WebSocket carries frames (to offline bob: failed)', {}, async () => {
   const before = await sessionFromStorage(page);
   await page.reload();
   await page.locator(tid('app-main')).waitFor({ timeout: 10000 });
   await waitConnected(page);
   assert.equal(await page.locator(tid('login-user')).count(), 0, 'no login screen after a reload');
   assert.deepEqual(await sessionFromStorage(page), before, 'the same session');
-  // bob has no phone and no tab: the message gets a final status either way,
-  // which it would not if the server had refused the frame's seq
+  // bob has no phone and no tab, so the server answers the frame with
+  // message.status failed (SIP 480); it would not answer at all had it
+  // refused the frame's seq after the reload
   const text = `after the reload ${run.token}`;
   await openConversation(page, 'bob');
   await sendMessage(page, text);
-  const final = messagesWith(page, text, { direction: 'out' }).and(page.locator(':not([data-status="sending"])'));
-  await final.first().waitFor({ timeout: 15000 });
+  await messagesWith(page, text, { direction: 'out', status: 'failed' }).first().waitFor({ timeout: 15000 });
   await waitConnected(page, 1000);
 });
 

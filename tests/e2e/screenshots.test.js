@@ -90,6 +90,9 @@ async function toggleTheme(page) {
 async function shoot(page, size, lum) {
   const theme = lum < 0.5 ? 'dark' : 'light';
   const file = path.join(env.artifacts, `main-${size}-${theme}.png`);
+  // no hover or focus ring left on the theme toggle in the picture
+  await page.locator(tid('timeline')).hover({ position: { x: 5, y: 5 } });
+  await page.evaluate(() => document.activeElement?.blur());
   await page.screenshot({ path: file, animations: 'disabled' });
   log(`screenshot: ${file}`);
   return theme;
