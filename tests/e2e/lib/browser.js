@@ -3,10 +3,17 @@
 // a person takes in the browser app, written against its data-testid
 // contract (tests/e2e/README.md lists it). Every wait is on DOM state with a
 // timeout.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { env, log } from './harness.js';
+
+// playwright-core comes from tests/e2e/node_modules (npm ci in tests/e2e).
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (err) {
+  throw new Error(`playwright-core is not installed: run 'npm ci' in tests/e2e (${err.message})`);
+}
 
 const kArgs = [
   '--no-sandbox',
