@@ -8,6 +8,10 @@
 //    useless to a second browser: with a wrong key 401 bad_signature, with
 //    the right key but another User-Agent 403 wrong_browser (and the same
 //    request from the first browser is 200, so the key was right).
+//  - WebSocket frames (signed "<seq> <sig> <json>"): a valid ping gets a
+//    pong; the same frame again gets error replayed and close 4003; a frame
+//    whose JSON differs from what was signed gets error bad_signature and
+//    close 4003; hello's last_seq counts the accepted frame.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -149,4 +153,99 @@ run.step('a stolen session id is refused in a second browser', { timeoutMs: 4000
   );
   log(`second browser's WebSocket with the stolen session: ${JSON.stringify(ws)}`);
   assert.equal(ws.opened, false, `the upgrade is refused (${JSON.stringify(ws)})`);
+});
+
+// A WebSocket in PAGE whose events (frames, close) queue up in the page, so
+// that the test can read them one by one.
+function wsOpen(page, url) {
+  return page.evaluate((u) => {
+    const st = { q: [], waiters: [] };
+    window.e2eSocket = st;
+    const push = (ev) => {
+      const w = st.waiters.shift();
+      if (w) w(ev);
+      else st.q.push(ev);
+    };
+    st.ws = new WebSocket(u);
+    st.ws.onmessage = (e) => push({ frame: String(e.data) });
+    st.ws.onclose = (e) => push({ close: e.code, reason: e.reason });
+  }, url);
+}
+
+// The next event that is not a presence/message push, or {timeout: true}.
+async function wsNext(page, timeoutMs = 5000) {
+  for (;;) {
+    const ev = await page.evaluate(
+      (ms) =>
+        new Promise((resolve) => {
+          const st = window.e2eSocket;
+          if (st.q.length) return resolve(st.q.shift());
+          const f = (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          };
+          const timer = setTimeout(() => {
+            st.waiters.splice(st.waiters.indexOf(f), 1);
+            resolve({ timeout: true });
+          }, ms);
+          st.waiters.push(f);
+          return undefined;
+        }),
+      timeoutMs,
+    );
+    if (ev.frame) {
+      ev.json = JSON.parse(ev.frame);
+      if (ev.json.type === 'presence' || ev.json.type === 'message') continue;
+    }
+    return ev;
+  }
+}
+
+const wsSend = (page, text) => page.evaluate((t) => window.e2eSocket.ws.send(t), text);
+
+run.step('WebSocket frames: a replayed or tampered frame is refused and the socket closed (4003)', {}, async () => {
+  // a session of this browser context's own (the WebSocket is bound to the
+  // User-Agent of the login, so the login comes from the page too)
+  const page = await newPage(run, browser, 'frames');
+  await page.goto(`${server.url}/api/v1/version`);
+  const login = await pageFetch(page, `${server.url}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: 'bob', password: pw('web-bob') }),
+  });
+  assert.equal(login.status, 200, login.text);
+  const s = { id: login.json.session_id, key: login.json.session_key };
+  const wsUrl = () => {
+    const ts = Date.now();
+    const nonce = newNonce();
+    const sig = signRequest(s.key, 'GET', '/api/v1/ws', ts, nonce);
+    return `${server.url.replace(/^http/, 'ws')}/api/v1/ws?session=${s.id}&ts=${ts}&nonce=${nonce}&sig=${sig}`;
+  };
+  const frame = (seq, json, signedJson = json) => `${seq} ${signFrame(s.key, s.id, seq, signedJson)} ${json}`;
+  const ping = '{"type":"ping"}';
+
+  await wsOpen(page, wsUrl());
+  const hello = await wsNext(page);
+  assert.equal(hello.json?.type, 'hello', JSON.stringify(hello));
+  const good = frame(hello.json.last_seq + 1, ping);
+  await wsSend(page, good);
+  const pong = await wsNext(page);
+  assert.equal(pong.json?.type, 'pong', `a valid frame is answered: ${JSON.stringify(pong)}`);
+  await wsSend(page, good);
+  const replayErr = await wsNext(page);
+  assert.equal(replayErr.json?.type, 'error', JSON.stringify(replayErr));
+  assert.equal(replayErr.json.code, 'replayed');
+  const replayClose = await wsNext(page);
+  assert.equal(replayClose.close, 4003, `closed after the replay: ${JSON.stringify(replayClose)}`);
+
+  await wsOpen(page, wsUrl());
+  const hello2 = await wsNext(page);
+  assert.equal(hello2.json?.type, 'hello', JSON.stringify(hello2));
+  assert.equal(hello2.json.last_seq, hello.json.last_seq + 1, 'last_seq counts the accepted frame');
+  await wsSend(page, frame(hello2.json.last_seq + 1, '{"type":"ping","x":1}', ping));
+  const tamperErr = await wsNext(page);
+  assert.equal(tamperErr.json?.type, 'error', JSON.stringify(tamperErr));
+  assert.equal(tamperErr.json.code, 'bad_signature');
+  const tamperClose = await wsNext(page);
+  assert.equal(tamperClose.close, 4003, `closed after the tampered frame: ${JSON.stringify(tamperClose)}`);
 });
