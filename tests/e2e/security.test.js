@@ -3,7 +3,8 @@
 //  - From Node, with this suite's own HMAC signer: a valid signed GET
 //    /api/v1/users is 200; the same bytes again are 401 replayed; a changed
 //    path or body is 401 bad_signature (and the tampered logout did not
-//    log out).
+//    log out); a signed WebSocket upgrade with a foreign Origin is 403
+//    bad_origin (with the server's own Origin, 101).
 //  - A session id taken from a logged-in browser tab's sessionStorage is
 //    useless to a second browser: with a wrong key 401 bad_signature, with
 //    the right key but another User-Agent 403 wrong_browser (and the same
@@ -57,7 +58,7 @@ run.step("this suite's signer agrees with protocol/examples/signing", {}, async 
   }
 });
 
-run.step('signed requests from Node: valid 200, replay 401 replayed, tampering 401 bad_signature', {}, async () => {
+run.step('signed requests from Node: valid 200, replay 401 replayed, tampering 401 bad_signature, foreign Origin 403', {}, async () => {
   const s = await apiLogin(server.url, 'alice', pw('web-alice'));
   assert.match(s.id, /^[A-Za-z0-9_-]{22}$/, 'session_id is 22 base64url characters');
   assert.match(s.key, /^[A-Za-z0-9_-]{43}$/, 'session_key is 43 base64url characters');
@@ -99,6 +100,27 @@ run.step('signed requests from Node: valid 200, replay 401 replayed, tampering 4
   const unsigned = await sendRaw(server.url, rawRequest(server.url, 'GET', target));
   assert.equal(unsigned.status, 401, `unsigned: ${unsigned.body}`);
   assert.equal(errorCode(unsigned), 'missing_signature');
+
+  // a WebSocket upgrade, correctly signed, from a foreign page (Origin)
+  const upgrade = (origin) => {
+    const ts = Date.now();
+    const nonce = newNonce();
+    const sig = signRequest(s.key, 'GET', '/api/v1/ws', ts, nonce);
+    const headers = {
+      Upgrade: 'websocket',
+      Connection: 'Upgrade',
+      'Sec-WebSocket-Key': b64url(crypto.randomBytes(16)).slice(0, 22) + '==',
+      'Sec-WebSocket-Version': '13',
+      Origin: origin,
+    };
+    const target = `/api/v1/ws?session=${s.id}&ts=${ts}&nonce=${nonce}&sig=${sig}`;
+    return sendRaw(server.url, rawRequest(server.url, 'GET', target, headers));
+  };
+  const foreign = await upgrade('http://evil.example');
+  assert.equal(foreign.status, 403, `upgrade with a foreign Origin: ${foreign.body}`);
+  assert.equal(errorCode(foreign), 'bad_origin');
+  const own = await upgrade(server.url);
+  assert.equal(own.status, 101, `the same upgrade with the server's own Origin: ${own.body}`);
 
   // none of the refused requests logged the session out
   const still = await sendRaw(server.url, rawRequest(server.url, 'GET', '/api/v1/session', signedHeaders(s, 'GET', '/api/v1/session')));

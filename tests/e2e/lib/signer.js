@@ -40,10 +40,12 @@ export function signedHeaders({ id, key }, method, target, body = '', { timestam
   };
 }
 
-// The bytes of one HTTP/1.1 request (Connection: close).
+// The bytes of one HTTP/1.1 request (Connection: close unless HEADERS say
+// otherwise).
 export function rawRequest(baseUrl, method, target, headers = {}, body = '') {
   const u = new URL(baseUrl);
-  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${u.host}`, 'User-Agent: parley-e2e/1', 'Connection: close'];
+  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${u.host}`, 'User-Agent: parley-e2e/1'];
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'connection')) lines.push('Connection: close');
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
   const b = Buffer.from(body, 'utf8');
   if (b.length || method !== 'GET') {
@@ -69,6 +71,13 @@ export function sendRaw(baseUrl, bytes, timeoutMs = 5000) {
       if (end < 0) return final ? reject(new Error(`bad HTTP response: ${all.toString('latin1').slice(0, 200)}`)) : undefined;
       const head = all.subarray(0, end).toString('latin1').split('\r\n');
       const status = Number(head[0].split(' ')[1]);
+      if (status === 101) {
+        // a WebSocket upgrade: no body follows
+        clearTimeout(timer);
+        sock.destroy();
+        resolve({ status, headers: {}, body: '', json: null });
+        return undefined;
+      }
       const headers = {};
       for (const h of head.slice(1)) {
         const i = h.indexOf(':');
