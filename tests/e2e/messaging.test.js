@@ -3,9 +3,14 @@
 // phone registered and a Chromium tab logged in.
 //  - alice's browser -> bob: reaches bob's phone (and bob's browser), and
 //    the sent bubble reaches data-status=delivered;
-//  - bob's phone -> sip:alice@localhost: shows in alice's timeline as "in";
+//  - alice's second tab (another session) shows that message as "out";
+//  - bob's phone -> sip:alice@localhost: shows in both of alice's tabs as
+//    "in";
 //  - one message to alice reaches both her browser and her phone, whether
-//    it comes from bob's phone or from bob's browser.
+//    it comes from bob's phone or from bob's browser;
+//  - bob shows offline to alice once his tab has logged out and his phone
+//    has un-REGISTERed (right after the logout, the phone alone still
+//    keeps him online).
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { E2ERun, log } from './lib/harness.js';
@@ -19,6 +24,7 @@ let server;
 let alicePhone;
 let bobPhone;
 let alice; // alice's page
+let alice2; // alice's second tab (a session of its own)
 let bob; // bob's page
 
 before(async () => {
@@ -33,8 +39,16 @@ before(async () => {
     startPhone(run, { name: 'bob-phone', user: 'bob', password: pw('sip-bob'), server, contact: `sip:alice@${domain}` }),
   ]);
   const browser = await launchBrowser(run);
-  [alice, bob] = await Promise.all([newPage(run, browser, 'alice'), newPage(run, browser, 'bob')]);
-  await Promise.all([login(alice, server.url, 'alice', pw('web-alice')), login(bob, server.url, 'bob', pw('web-bob'))]);
+  [alice, alice2, bob] = await Promise.all([
+    newPage(run, browser, 'alice'),
+    newPage(run, browser, 'alice2'),
+    newPage(run, browser, 'bob'),
+  ]);
+  await Promise.all([
+    login(alice, server.url, 'alice', pw('web-alice')),
+    login(alice2, server.url, 'alice', pw('web-alice')),
+    login(bob, server.url, 'bob', pw('web-bob')),
+  ]);
 });
 
 after(async () => {
@@ -61,11 +75,21 @@ run.step("alice's browser -> bob: bob's phone and browser get it, alice's bubble
   await messagesWith(bob, text, { direction: 'in' }).first().waitFor({ timeout: 10000 });
 });
 
-run.step("bob's phone -> sip:alice@localhost shows in alice's timeline as in", { timeoutMs: 30000 }, async () => {
+run.step("alice's second tab shows what she sent from the first as out", {}, async () => {
+  const text = `hello bob from alice's browser ${run.token}`;
+  await alice2.locator(`${tid('conversation')}[data-peer="bob"]`).waitFor({ timeout: 10000 });
+  await openConversation(alice2, 'bob');
+  await messagesWith(alice2, text, { direction: 'out' }).first().waitFor({ timeout: 10000 });
+});
+
+run.step("bob's phone -> sip:alice@localhost shows in both of alice's tabs as in", { timeoutMs: 30000 }, async () => {
   const text = `hi alice from bob's phone ${run.token}`;
   const since = bobPhone.mark();
   bobPhone.message(text);
-  await messagesWith(alice, text, { direction: 'in' }).first().waitFor({ timeout: 10000 });
+  await Promise.all([
+    messagesWith(alice, text, { direction: 'in' }).first().waitFor({ timeout: 10000 }),
+    messagesWith(alice2, text, { direction: 'in' }).first().waitFor({ timeout: 10000 }),
+  ]);
   const codes = await bobPhone.waitCode('MESSAGE', /^2/, { since, timeoutMs: 10000 });
   log(`bob's phone got ${codes.join(',')} for its MESSAGE`);
 });
@@ -97,4 +121,16 @@ run.step("one message from bob's browser reaches alice's browser and alice's pho
   await messagesWith(bob, text, { direction: 'out', status: 'delivered' }).first().waitFor({ timeout: 10000 });
   assert.equal(alicePhone.countMessages(text, since), 1, "alice's phone got it once");
   assert.equal(await messagesWith(alice, text).count(), 1, "alice's browser shows it once");
+});
+
+run.step('bob goes offline for alice when his tab logs out and his phone un-REGISTERs', {}, async () => {
+  const bobBuddy = (online) => alice.locator(`${tid('buddy')}[data-user="bob"][data-online="${online}"]`);
+  const logout = bob.locator(tid('logout'));
+  if (!(await logout.isVisible())) await bob.locator(tid('user-menu')).click();
+  await logout.click();
+  await bob.locator(tid('login-user')).waitFor({ timeout: 10000 });
+  // his phone is still registered
+  assert.equal(await bobBuddy('true').count(), 1, 'bob is still online through his phone');
+  await bobPhone.stop(); // /quit: REGISTER with Expires 0
+  await bobBuddy('false').waitFor({ timeout: 10000 });
 });
