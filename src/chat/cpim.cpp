@@ -71,10 +71,10 @@ std::string format_datetime(std::int64_t unix_ms) {
   const year_month_day ymd{day};
   const hh_mm_ss hms{t - day};
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
                 static_cast<int>(hms.subseconds().count()));
   return buf;
 }
@@ -152,9 +152,11 @@ std::optional<std::int64_t> parse_datetime(std::string_view s) {
   }
   auto offset = zone(s, p);
   if (!offset || p != s.size()) return std::nullopt;
-  const year_month_day ymd{year(*y), month(static_cast<unsigned>(*mo)), day(static_cast<unsigned>(*d))};
+  const year_month_day ymd{year(*y), month(static_cast<unsigned>(*mo)),
+                           day(static_cast<unsigned>(*d))};
   if (!ymd.ok()) return std::nullopt;
-  const auto t = sys_days(ymd) + hours(*h) + minutes(*mi - *offset) + seconds(*sec) + milliseconds(ms);
+  const auto t =
+      sys_days(ymd) + hours(*h) + minutes(*mi - *offset) + seconds(*sec) + milliseconds(ms);
   const std::int64_t unix_ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
   // Only times format_datetime() writes back the same way: 1970 to 9999.
   if (unix_ms < 0 || unix_ms > kLastMs) return std::nullopt;

@@ -37,7 +37,8 @@ Result<std::vector<HeaderLine>, CpimError> read_block(std::string_view bytes, st
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) return out;
     if (line.size() > limits.max_line) return error(std::string(what) + " header line too long");
-    if (out.size() == limits.max_headers) return error(std::string("too many ") + what + " headers");
+    if (out.size() == limits.max_headers)
+      return error(std::string("too many ") + what + " headers");
     if (line.front() == ' ' || line.front() == '\t') {
       return error(std::string(what) + " header line is folded");
     }

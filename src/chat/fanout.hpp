@@ -42,10 +42,10 @@ struct MemberIdentities {
 
 // How one endpoint receives the message.
 enum class Representation {
-  Web,        // the browser API's message frame
-  Cpim,       // SIP MESSAGE from the room URI, message/cpim naming the sender
-  PlainNamed, // SIP MESSAGE from the room URI, text/plain "alice: hello"
-  Plain,      // SIP MESSAGE from the sender's own URI, text/plain body as is (private)
+  Web,         // the browser API's message frame
+  Cpim,        // SIP MESSAGE from the room URI, message/cpim naming the sender
+  PlainNamed,  // SIP MESSAGE from the room URI, text/plain "alice: hello"
+  Plain,       // SIP MESSAGE from the sender's own URI, text/plain body as is (private)
 };
 
 struct Delivery {

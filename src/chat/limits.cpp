@@ -9,28 +9,28 @@ namespace parley::chat {
 namespace {
 
 bool all_space(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 }  // namespace
 
 ChatStatus check_message_size(std::string_view body, const ChatLimits& limits) {
-  if (body.empty() || all_space(body)) return refuse(RefusalCode::EmptyMessage, "the message is empty");
+  if (body.empty() || all_space(body))
+    return refuse(RefusalCode::EmptyMessage, "the message is empty");
   if (body.size() > limits.max_message_bytes) {
-    return refuse(RefusalCode::MessageTooLarge,
-                  "the message is " + std::to_string(body.size()) + " bytes; the limit is " +
-                      std::to_string(limits.max_message_bytes));
+    return refuse(RefusalCode::MessageTooLarge, "the message is " + std::to_string(body.size()) +
+                                                    " bytes; the limit is " +
+                                                    std::to_string(limits.max_message_bytes));
   }
   return Ok{};
 }
 
 ChatStatus check_room_count(std::uint64_t rooms_owned, const ChatLimits& limits) {
   if (rooms_owned < limits.max_rooms_per_user) return Ok{};
-  return refuse(RefusalCode::TooManyRooms,
-                "you already own " + std::to_string(rooms_owned) + " rooms; the limit is " +
-                    std::to_string(limits.max_rooms_per_user));
+  return refuse(RefusalCode::TooManyRooms, "you already own " + std::to_string(rooms_owned) +
+                                               " rooms; the limit is " +
+                                               std::to_string(limits.max_rooms_per_user));
 }
 
 TokenBucket::TokenBucket(double rate, double capacity, TimePoint now)

@@ -16,8 +16,8 @@ namespace parley::chat {
 
 struct ChatLimits {
   std::size_t max_message_bytes = 16384;
-  double messages_per_second = 1.0;  // sustained rate per user
-  double burst = 10.0;               // messages a quiet user may send at once
+  double messages_per_second = 1.0;     // sustained rate per user
+  double burst = 10.0;                  // messages a quiet user may send at once
   std::size_t max_rooms_per_user = 20;  // rooms a user may own
 };
 

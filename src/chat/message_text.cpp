@@ -44,20 +44,22 @@ ChatResult<std::string> message_text(std::string_view content_type, std::string_
   const std::string type = media_type(content_type);
   if (type.empty() || type == "text/plain") return plain(content_type, body, limits);
   if (type != kCpimContentType) {
-    return refuse(RefusalCode::UnsupportedContent,
-                  "messages must be text/plain or message/cpim, not " + in_quotes(type.substr(0, 64)));
+    return refuse(
+        RefusalCode::UnsupportedContent,
+        "messages must be text/plain or message/cpim, not " + in_quotes(type.substr(0, 64)));
   }
   // The CPIM envelope adds a few hundred bytes to the text it carries.
   CpimLimits cpim_limits;
   cpim_limits.max_size = limits.max_message_bytes + 8192;
   if (body.size() > cpim_limits.max_size) {
-    return refuse(RefusalCode::MessageTooLarge,
-                  "the message is larger than the limit of " +
-                      std::to_string(limits.max_message_bytes) + " bytes");
+    return refuse(RefusalCode::MessageTooLarge, "the message is larger than the limit of " +
+                                                    std::to_string(limits.max_message_bytes) +
+                                                    " bytes");
   }
   auto cpim = decode_cpim(body, cpim_limits);
   if (!cpim.ok()) {
-    return refuse(RefusalCode::UnsupportedContent, "malformed message/cpim: " + cpim.error().reason);
+    return refuse(RefusalCode::UnsupportedContent,
+                  "malformed message/cpim: " + cpim.error().reason);
   }
   const std::string inner = media_type(cpim->content_type);
   if (inner != "text/plain") {

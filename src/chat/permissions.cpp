@@ -17,13 +17,15 @@ ChatStatus need_admin(const RoomAccess& a, const char* doing) {
   if (!is_member(a.role)) {
     return refuse(RefusalCode::NotMember, std::string("only the room's admins can ") + doing);
   }
-  return refuse(RefusalCode::Forbidden, std::string("only the room's owner or admins can ") + doing);
+  return refuse(RefusalCode::Forbidden,
+                std::string("only the room's owner or admins can ") + doing);
 }
 
 ChatStatus check_join(const RoomAccess& a) {
   if (is_member(a.role)) return refuse(RefusalCode::AlreadyMember, "you are already in this room");
   if (a.visibility == Visibility::InviteOnly && !a.invited) {
-    return refuse(RefusalCode::NotInvited, "this room is invite-only; ask a member for an invitation");
+    return refuse(RefusalCode::NotInvited,
+                  "this room is invite-only; ask a member for an invitation");
   }
   return Ok{};
 }
@@ -60,13 +62,14 @@ ChatStatus check_remove_member(Role actor, Role target) {
   if (target == Role::Owner) return refuse(RefusalCode::Forbidden, "the owner cannot be removed");
   if (actor == Role::Owner) return Ok{};
   if (actor == Role::Admin && target == Role::Member) return Ok{};
-  return refuse(RefusalCode::Forbidden,
-                actor == Role::Admin ? "only the owner can remove an admin"
-                                     : "only the room's owner or admins can remove members");
+  return refuse(RefusalCode::Forbidden, actor == Role::Admin
+                                            ? "only the owner can remove an admin"
+                                            : "only the room's owner or admins can remove members");
 }
 
 ChatStatus check_set_role(Role actor, Role target, Role new_role) {
-  if (actor != Role::Owner) return refuse(RefusalCode::Forbidden, "only the owner can change roles");
+  if (actor != Role::Owner)
+    return refuse(RefusalCode::Forbidden, "only the owner can change roles");
   if (target == Role::None) return refuse(RefusalCode::NotMember, "that user is not in the room");
   if (target == Role::Owner || new_role == Role::Owner || new_role == Role::None) {
     return refuse(RefusalCode::Forbidden, "a member can be made admin or member, nothing else");

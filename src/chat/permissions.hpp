@@ -23,7 +23,16 @@ enum class Role { None, Member, Admin, Owner };  // None: not a member
 enum class Visibility { Public, InviteOnly };
 
 enum class RoomAction {
-  ReadHistory, ListMembers, Post, Join, Leave, Invite, Rename, SetTopic, SetVisibility, Delete,
+  ReadHistory,
+  ListMembers,
+  Post,
+  Join,
+  Leave,
+  Invite,
+  Rename,
+  SetTopic,
+  SetVisibility,
+  Delete,
 };
 
 // What the rules need to know about one user and one room.

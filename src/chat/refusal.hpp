@@ -12,11 +12,11 @@
 namespace parley::chat {
 
 enum class RefusalCode {
-  NotMember,        // posting to or reading a room one is not in
-  NotInvited,       // joining an invite-only room without an invitation
+  NotMember,   // posting to or reading a room one is not in
+  NotInvited,  // joining an invite-only room without an invitation
   AlreadyMember,
-  Forbidden,        // the role does not allow the action
-  OwnerMustStay,    // the owner cannot leave (delete the room or hand it over)
+  Forbidden,      // the role does not allow the action
+  OwnerMustStay,  // the owner cannot leave (delete the room or hand it over)
   InvalidRoomName,
   EmptyMessage,
   MessageTooLarge,
@@ -27,7 +27,7 @@ enum class RefusalCode {
 
 struct Refusal {
   RefusalCode code = RefusalCode::Forbidden;
-  std::string message;                   // for people; may change
+  std::string message;                       // for people; may change
   std::chrono::milliseconds retry_after{0};  // RateLimited only
 };
 

@@ -23,7 +23,8 @@ bool is_valid_room_name(std::string_view name) {
 
 std::optional<std::string> normalize_room_name(std::string_view typed) {
   typed = trim(typed);
-  if (!typed.empty() && (typed.front() == kRoomPrefix || typed.front() == '#')) typed.remove_prefix(1);
+  if (!typed.empty() && (typed.front() == kRoomPrefix || typed.front() == '#'))
+    typed.remove_prefix(1);
   std::string name = to_lower(typed);
   if (!is_valid_room_name(name)) return std::nullopt;
   return name;

@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::size_t kMaxShownWord = 32;  // of an unknown command, in the reply
 
-RoomCommand help(std::string problem) { return RoomCommand{CommandKind::Help, {}, std::move(problem)}; }
+RoomCommand help(std::string problem) {
+  return RoomCommand{CommandKind::Help, {}, std::move(problem)};
+}
 
 // Splits "/verb arg rest" on blanks; `rest` says whether more words followed.
 struct Words {

@@ -29,8 +29,8 @@ class RoomRepository {
   virtual StoreStatus remove(RoomId room) = 0;
 
   virtual StoreResult<Room> find(RoomId room) = 0;
-  virtual StoreResult<Room> find(std::string_view name) = 0;  // case-insensitive
-  virtual StoreResult<std::vector<Room>> list_public() = 0;   // ordered by name
+  virtual StoreResult<Room> find(std::string_view name) = 0;              // case-insensitive
+  virtual StoreResult<std::vector<Room>> list_public() = 0;               // ordered by name
   virtual StoreResult<std::vector<Room>> list_for_user(UserId user) = 0;  // rooms it is in
   // Rooms the user owns, for the rooms-per-user limit.
   virtual StoreResult<std::uint64_t> count_owned(UserId user) = 0;
@@ -38,8 +38,9 @@ class RoomRepository {
   // Adds a member and drops its invitation, in one transaction. Duplicate if
   // already a member; NotFound if the room or user does not exist.
   virtual StoreStatus add_member(RoomId room, UserId user, RoomRole role, std::int64_t now_ms) = 0;
-  virtual StoreStatus set_role(RoomId room, UserId user, RoomRole role) = 0;  // NotFound if not a member
-  virtual StoreStatus remove_member(RoomId room, UserId user) = 0;           // NotFound if not a member
+  virtual StoreStatus set_role(RoomId room, UserId user,
+                               RoomRole role) = 0;                  // NotFound if not a member
+  virtual StoreStatus remove_member(RoomId room, UserId user) = 0;  // NotFound if not a member
   // The member's role; NotFound if the user is not a member.
   virtual StoreResult<RoomRole> role(RoomId room, UserId user) = 0;
   virtual StoreResult<std::vector<RoomMember>> members(RoomId room) = 0;  // ordered by user name

@@ -6,7 +6,9 @@ namespace parley::store::sqlite {
 
 namespace {
 
-bool is_space(char c) { return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // ASCII letters and digits make tokens; ASCII punctuation never does. Other
 // code points are left to the tokenizer (letters are tokens, symbols not).

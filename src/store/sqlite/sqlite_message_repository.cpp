@@ -37,9 +37,7 @@ StoredMessage read_message(const Statement& st) {
   return m;
 }
 
-std::size_t clamp_limit(std::size_t limit) {
-  return std::min(limit, MessageRepository::kMaxPage);
-}
+std::size_t clamp_limit(std::size_t limit) { return std::min(limit, MessageRepository::kMaxPage); }
 
 // "Before nothing" means from the newest message on.
 std::int64_t before_bound(MessageId before) {
@@ -64,8 +62,8 @@ std::optional<StoreError> check_new(const NewMessage& m) {
 
 }  // namespace
 
-StoreResult<StoredMessage> SqliteMessageRepository::append(const NewMessage& message,
-                                                           const std::vector<std::string>& offline) {
+StoreResult<StoredMessage> SqliteMessageRepository::append(
+    const NewMessage& message, const std::vector<std::string>& offline) {
   if (auto e = check_new(message)) return fail(std::move(*e));
   std::optional<StoreResult<StoredMessage>> result;
   auto status = db_.transaction([&]() -> StoreStatus {
@@ -77,19 +75,29 @@ StoreResult<StoredMessage> SqliteMessageRepository::append(const NewMessage& mes
   return *result;
 }
 
-StoreResult<StoredMessage> SqliteMessageRepository::insert(const NewMessage& message,
-                                                           const std::vector<std::string>& offline) {
+StoreResult<StoredMessage> SqliteMessageRepository::insert(
+    const NewMessage& message, const std::vector<std::string>& offline) {
   auto st = db_.prepare(
       "INSERT INTO messages (room_id, recipient_id, sender_id, sender_uri, body, content_type, "
       "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (message.room.valid()) st.bind_int(1, sql_id(message.room)); else st.bind_null(1);
-  if (message.recipient.valid()) st.bind_int(2, sql_id(message.recipient)); else st.bind_null(2);
-  if (message.sender.valid()) st.bind_int(3, sql_id(message.sender)); else st.bind_null(3);
+  if (message.room.valid())
+    st.bind_int(1, sql_id(message.room));
+  else
+    st.bind_null(1);
+  if (message.recipient.valid())
+    st.bind_int(2, sql_id(message.recipient));
+  else
+    st.bind_null(2);
+  if (message.sender.valid())
+    st.bind_int(3, sql_id(message.sender));
+  else
+    st.bind_null(3);
   st.bind_text(4, message.sender_uri).bind_text(5, message.body);
   st.bind_text(6, message.content_type).bind_int(7, message.created_at);
   if (int rc = st.step(); rc != SQLITE_DONE) {
     auto e = db_.error(rc, "store message");
-    if (e.code == StoreErrorCode::NotFound) e.message = "the message's room, recipient or sender does not exist";
+    if (e.code == StoreErrorCode::NotFound)
+      e.message = "the message's room, recipient or sender does not exist";
     return fail(std::move(e));
   }
   const MessageId id(static_cast<std::uint64_t>(db_.last_insert_id()));
@@ -103,7 +111,8 @@ StoreResult<StoredMessage> SqliteMessageRepository::find(MessageId id) {
   const int rc = st.step();
   if (rc == SQLITE_ROW) return read_message(st);
   if (rc == SQLITE_DONE) {
-    return fail(StoreError{StoreErrorCode::NotFound, "no message id " + std::to_string(id.value())});
+    return fail(
+        StoreError{StoreErrorCode::NotFound, "no message id " + std::to_string(id.value())});
   }
   return fail(db_.error(rc, "find message"));
 }
@@ -173,14 +182,17 @@ StoreStatus SqliteMessageRepository::enqueue_rows(MessageId message,
                                                   const std::vector<std::string>& identities) {
   for (const auto& identity : identities) {
     if (identity.empty() || identity.size() > kMaxIdentityBytes) {
-      return fail(invalid("identity key must be 1 to " + std::to_string(kMaxIdentityBytes) + " bytes"));
+      return fail(
+          invalid("identity key must be 1 to " + std::to_string(kMaxIdentityBytes) + " bytes"));
     }
     // One scoped statement per row: leaving the scope resets it for the next.
-    auto st = db_.prepare("INSERT OR IGNORE INTO offline_queue (identity, message_id) VALUES (?1, ?2)");
+    auto st =
+        db_.prepare("INSERT OR IGNORE INTO offline_queue (identity, message_id) VALUES (?1, ?2)");
     st.bind_text(1, identity).bind_int(2, sql_id(message));
     if (int rc = st.step(); rc != SQLITE_DONE) {
       auto e = db_.error(rc, "queue message");
-      if (e.code == StoreErrorCode::NotFound) e.message = "no message id " + std::to_string(message.value());
+      if (e.code == StoreErrorCode::NotFound)
+        e.message = "no message id " + std::to_string(message.value());
       return fail(std::move(e));
     }
   }

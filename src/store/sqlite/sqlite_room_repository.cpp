@@ -57,7 +57,8 @@ std::optional<StoreError> check_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<StoreError> check_text(std::string_view text, std::size_t max, std::string_view what) {
+std::optional<StoreError> check_text(std::string_view text, std::size_t max,
+                                     std::string_view what) {
   if (text.size() > max) {
     return invalid(std::string(what) + " is longer than " + std::to_string(max) + " bytes");
   }
@@ -69,7 +70,8 @@ std::optional<StoreError> check_text(std::string_view text, std::size_t max, std
 StoreResult<RoomId> SqliteRoomRepository::add(const NewRoom& room, std::int64_t now_ms) {
   const std::string name = to_lower(room.name);
   if (auto e = check_name(name)) return fail(std::move(*e));
-  if (auto e = check_text(room.display_name, kMaxDisplayName, "display name")) return fail(std::move(*e));
+  if (auto e = check_text(room.display_name, kMaxDisplayName, "display name"))
+    return fail(std::move(*e));
   if (auto e = check_text(room.topic, kMaxTopic, "topic")) return fail(std::move(*e));
   std::optional<StoreResult<RoomId>> result;
   auto status = db_.transaction([&]() -> StoreStatus {
@@ -87,11 +89,15 @@ StoreResult<RoomId> SqliteRoomRepository::insert(const NewRoom& room, const std:
       "INSERT INTO rooms (name, display_name, topic, owner_id, visibility, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   st.bind_text(1, name).bind_text(2, room.display_name).bind_text(3, room.topic);
-  st.bind_int(4, sql_id(room.owner)).bind_text(5, visibility_text(room.visibility)).bind_int(6, now_ms);
+  st.bind_int(4, sql_id(room.owner))
+      .bind_text(5, visibility_text(room.visibility))
+      .bind_int(6, now_ms);
   if (int rc = st.step(); rc != SQLITE_DONE) {
     auto e = db_.error(rc, "add room " + in_quotes(name));
-    if (e.code == StoreErrorCode::Duplicate) e.message = "room name " + in_quotes(name) + " is taken";
-    if (e.code == StoreErrorCode::NotFound) e.message = "no user id " + std::to_string(room.owner.value());
+    if (e.code == StoreErrorCode::Duplicate)
+      e.message = "room name " + in_quotes(name) + " is taken";
+    if (e.code == StoreErrorCode::NotFound)
+      e.message = "no user id " + std::to_string(room.owner.value());
     return fail(std::move(e));
   }
   const RoomId id(static_cast<std::uint64_t>(db_.last_insert_id()));
@@ -105,7 +111,8 @@ StoreStatus SqliteRoomRepository::update_one(std::string_view sql, RoomId room,
   st.bind_text(1, text).bind_int(2, sql_id(room));
   if (int rc = st.step(); rc != SQLITE_DONE) {
     auto e = db_.error(rc, what);
-    if (e.code == StoreErrorCode::Duplicate) e.message = "room name " + in_quotes(text) + " is taken";
+    if (e.code == StoreErrorCode::Duplicate)
+      e.message = "room name " + in_quotes(text) + " is taken";
     return fail(std::move(e));
   }
   if (db_.changes() == 0) return fail(no_room(room));
@@ -116,7 +123,8 @@ StoreStatus SqliteRoomRepository::rename(RoomId room, std::string_view name,
                                          std::string_view display_name) {
   const std::string lower = to_lower(name);
   if (auto e = check_name(lower)) return fail(std::move(*e));
-  if (auto e = check_text(display_name, kMaxDisplayName, "display name")) return fail(std::move(*e));
+  if (auto e = check_text(display_name, kMaxDisplayName, "display name"))
+    return fail(std::move(*e));
   return db_.transaction([&]() -> StoreStatus {
     if (auto s = update_one("UPDATE rooms SET name = ?1 WHERE id = ?2", room, lower, "rename room");
         !s.ok()) {
@@ -161,7 +169,8 @@ StoreResult<Room> SqliteRoomRepository::find(std::string_view name) {
   st.bind_text(1, name);
   const int rc = st.step();
   if (rc == SQLITE_ROW) return read_room(st);
-  if (rc == SQLITE_DONE) return fail(StoreError{StoreErrorCode::NotFound, "no room " + in_quotes(name)});
+  if (rc == SQLITE_DONE)
+    return fail(StoreError{StoreErrorCode::NotFound, "no room " + in_quotes(name)});
   return fail(db_.error(rc, "find room"));
 }
 
@@ -200,7 +209,8 @@ StoreStatus SqliteRoomRepository::exists(std::string_view table, std::int64_t id
   const int rc = st.step();
   if (rc == SQLITE_ROW) return Ok{};
   if (rc == SQLITE_DONE) {
-    return fail(StoreError{StoreErrorCode::NotFound, "no " + std::string(what) + " id " + std::to_string(id)});
+    return fail(StoreError{StoreErrorCode::NotFound,
+                           "no " + std::string(what) + " id " + std::to_string(id)});
   }
   return fail(db_.error(rc, "look up " + std::string(what)));
 }
@@ -213,7 +223,10 @@ StoreStatus SqliteRoomRepository::add_member(RoomId room, UserId user, RoomRole 
     if (auto s = exists("users", sql_id(user), "user"); !s.ok()) return s;
     auto st = db_.prepare(
         "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)");
-    st.bind_int(1, sql_id(room)).bind_int(2, sql_id(user)).bind_text(3, role_text(role)).bind_int(4, now_ms);
+    st.bind_int(1, sql_id(room))
+        .bind_int(2, sql_id(user))
+        .bind_text(3, role_text(role))
+        .bind_int(4, now_ms);
     if (int rc = st.step(); rc != SQLITE_DONE) {
       auto e = db_.error(rc, "add member");
       if (e.code == StoreErrorCode::Duplicate) e.message = "already a member of the room";
@@ -230,7 +243,8 @@ StoreStatus SqliteRoomRepository::set_role(RoomId room, UserId user, RoomRole ro
   auto st = db_.prepare("UPDATE room_members SET role = ?3 WHERE room_id = ?1 AND user_id = ?2");
   st.bind_int(1, sql_id(room)).bind_int(2, sql_id(user)).bind_text(3, role_text(role));
   if (int rc = st.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "set role"));
-  if (db_.changes() == 0) return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
+  if (db_.changes() == 0)
+    return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
   return Ok{};
 }
 
@@ -238,7 +252,8 @@ StoreStatus SqliteRoomRepository::remove_member(RoomId room, UserId user) {
   auto st = db_.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2");
   st.bind_int(1, sql_id(room)).bind_int(2, sql_id(user));
   if (int rc = st.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "remove member"));
-  if (db_.changes() == 0) return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
+  if (db_.changes() == 0)
+    return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
   return Ok{};
 }
 
@@ -247,7 +262,8 @@ StoreResult<RoomRole> SqliteRoomRepository::role(RoomId room, UserId user) {
   st.bind_int(1, sql_id(room)).bind_int(2, sql_id(user));
   const int rc = st.step();
   if (rc == SQLITE_ROW) return role_from_text(st.text(0));
-  if (rc == SQLITE_DONE) return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
+  if (rc == SQLITE_DONE)
+    return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
   return fail(db_.error(rc, "member role"));
 }
 
@@ -274,7 +290,10 @@ StoreStatus SqliteRoomRepository::invite(RoomId room, UserId user, UserId by, st
         "INSERT INTO room_invitations (room_id, user_id, invited_by, created_at) "
         "VALUES (?1, ?2, ?3, ?4)");
     st.bind_int(1, sql_id(room)).bind_int(2, sql_id(user)).bind_int(4, now_ms);
-    if (by.valid()) st.bind_int(3, sql_id(by)); else st.bind_null(3);
+    if (by.valid())
+      st.bind_int(3, sql_id(by));
+    else
+      st.bind_null(3);
     if (int rc = st.step(); rc != SQLITE_DONE) {
       auto e = db_.error(rc, "invite");
       if (e.code == StoreErrorCode::Duplicate) e.message = "already invited to the room";

@@ -86,7 +86,8 @@ TEST(Cpim, NoToHeaderWithoutAUri) {
   CpimMessage m;
   m.from = {"", "sip:a@b"};
   m.body = "x";
-  EXPECT_EQ(encode_cpim(m), "From: <sip:a@b>\r\n\r\nContent-Type: text/plain;charset=utf-8\r\n\r\nx");
+  EXPECT_EQ(encode_cpim(m),
+            "From: <sip:a@b>\r\n\r\nContent-Type: text/plain;charset=utf-8\r\n\r\nx");
 }
 
 TEST(Cpim, DefaultsWhenOptionalPartsAreMissing) {
@@ -101,21 +102,22 @@ TEST(Cpim, DefaultsWhenOptionalPartsAreMissing) {
 TEST(Cpim, MalformedInputIsAnErrorValue) {
   const char* bad[] = {
       "",
-      "From: <sip:a@b>",                                   // headers never end
-      "From: <sip:a@b>\r\n\r\nContent-Type: text/plain",   // content headers never end
-      "\r\n\r\nbody",                                      // no From
-      "From: sip:a@b\r\n\r\n\r\n",                         // no <URI>
+      "From: <sip:a@b>",                                  // headers never end
+      "From: <sip:a@b>\r\n\r\nContent-Type: text/plain",  // content headers never end
+      "\r\n\r\nbody",                                     // no From
+      "From: sip:a@b\r\n\r\n\r\n",                        // no <URI>
       "From: \"unterminated <sip:a@b>\r\n\r\n\r\n",
       "From: <>\r\n\r\n\r\n",
       "From: <sip:a@b> trailing\r\n\r\n\r\n",
       "From: <sip:a <b>\r\n\r\n\r\n",
-      "From <sip:a@b>\r\n\r\n\r\n",                         // no colon
+      "From <sip:a@b>\r\n\r\n\r\n",  // no colon
       ": x\r\nFrom: <sip:a@b>\r\n\r\n\r\n",
       "Fr om: <sip:a@b>\r\n\r\n\r\n",
       "From: <sip:a@b>\r\n folded\r\n\r\n\r\n",
       "From: <sip:a@b>\r\nDateTime: yesterday\r\n\r\n\r\n",
       "From: <sip:a@b>\r\n\r\nContent-Type:\r\n\r\n",
-      "From: <sip:a\x01" "b>\r\n\r\n\r\n",             // control character in the URI
+      "From: <sip:a\x01"
+      "b>\r\n\r\n\r\n",  // control character in the URI
   };
   for (const char* text : bad) {
     auto d = decode_cpim(text);
@@ -147,11 +149,11 @@ TEST(CpimDateTime, FormatsAndParses) {
   EXPECT_EQ(parse_datetime("2024-02-29T00:00:00Z"), 1709164800000);
   EXPECT_EQ(parse_datetime("9999-12-31T23:59:59.999Z"), 253402300799999);
   EXPECT_EQ(format_datetime(253402300799999), "9999-12-31T23:59:59.999Z");
-  for (const char* bad : {"", "2026-11-30", "2026-11-30T09:45:16", "2026-13-01T00:00:00Z",
-                          "2023-02-29T00:00:00Z", "2026-11-30T24:00:00Z", "2026-11-30T09:45:16.Z",
-                          "2026-11-30T09:45:16+1:00", "2026-11-30T09:45:16Zjunk", "+026-11-30T09:45:16Z",
-                          "1969-12-31T23:59:59Z", "1970-01-01T00:00:00+00:01",
-                          "9999-12-31T23:59:59-00:01"}) {
+  for (const char* bad :
+       {"", "2026-11-30", "2026-11-30T09:45:16", "2026-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2026-11-30T24:00:00Z", "2026-11-30T09:45:16.Z", "2026-11-30T09:45:16+1:00",
+        "2026-11-30T09:45:16Zjunk", "+026-11-30T09:45:16Z", "1969-12-31T23:59:59Z",
+        "1970-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"}) {
     EXPECT_EQ(parse_datetime(bad), std::nullopt) << bad;
   }
 }

@@ -40,7 +40,7 @@ TEST(Fanout, EveryOnlineEndpointGetsItsFormAndOfflineIdentitiesAreQueued) {
   const auto members = room();
   const auto plan = plan_room_fanout(members, Origin{"web:2x", "none"});
   EXPECT_EQ(describe(plan), (std::vector<std::string>{"web:1/s1/web", "web:1/s2/web",
-                                                       "acct:10/c10/cpim", "acct:20/c20/named"}));
+                                                      "acct:10/c10/cpim", "acct:20/c20/named"}));
   EXPECT_EQ(plan.queue, (std::vector<std::string>{"acct:11", "web:2", "acct:30", "web:3"}));
   EXPECT_TRUE(plan.needs_cpim);
   EXPECT_TRUE(plan.needs_plain_named);
@@ -51,8 +51,8 @@ TEST(Fanout, EveryOnlineEndpointGetsItsFormAndOfflineIdentitiesAreQueued) {
 TEST(Fanout, TheOriginGetsNoCopyButItsSiblingsDo) {
   const auto members = room();
   const auto plan = plan_room_fanout(members, Origin{"web:1", "s1"});
-  EXPECT_EQ(describe(plan), (std::vector<std::string>{"web:1/s2/web", "acct:10/c10/cpim",
-                                                       "acct:20/c20/named"}));
+  EXPECT_EQ(describe(plan),
+            (std::vector<std::string>{"web:1/s2/web", "acct:10/c10/cpim", "acct:20/c20/named"}));
   // A phone posting: its own contact is skipped, its identity never queued.
   std::vector<MemberIdentities> one{{UserId(2), {{"acct:20", {phone("c20")}}}}};
   const auto self = plan_room_fanout(one, Origin{"acct:20", "c20"});
@@ -61,7 +61,8 @@ TEST(Fanout, TheOriginGetsNoCopyButItsSiblingsDo) {
 }
 
 TEST(Fanout, OnlyPlainTextNeededWhenNoDeviceTakesCpim) {
-  std::vector<MemberIdentities> m{{UserId(2), {{"acct:20", {phone("c20", {"*/*;q=0.1", "message/cpim;q=0"})}}}}};
+  std::vector<MemberIdentities> m{
+      {UserId(2), {{"acct:20", {phone("c20", {"*/*;q=0.1", "message/cpim;q=0"})}}}}};
   const auto plan = plan_room_fanout(m, Origin{});
   ASSERT_EQ(plan.deliveries.size(), 1u);
   EXPECT_EQ(plan.deliveries[0].representation, Representation::PlainNamed);
@@ -73,8 +74,8 @@ TEST(Fanout, PrivateMessagesGoToPhonesAsTheyAre) {
   const auto members = room();
   std::vector<MemberIdentities> parties{members[1], members[0]};
   const auto plan = plan_private_fanout(parties, Origin{"web:1", "s2"});
-  EXPECT_EQ(describe(plan), (std::vector<std::string>{"acct:20/c20/plain", "web:1/s1/web",
-                                                       "acct:10/c10/plain"}));
+  EXPECT_EQ(describe(plan),
+            (std::vector<std::string>{"acct:20/c20/plain", "web:1/s1/web", "acct:10/c10/plain"}));
   EXPECT_EQ(plan.queue, (std::vector<std::string>{"web:2", "acct:11"}));
   EXPECT_FALSE(plan.needs_cpim);
   EXPECT_FALSE(plan.needs_plain_named);
@@ -92,7 +93,7 @@ TEST(FanoutRendering, PlainNamedText) {
 }
 
 TEST(FanoutRendering, CpimNamesTheOriginalSender) {
-  RoomMessageView m{"alice", "Alice L.", "sip:alice@example.com", "sip:~lobby@example.com",
+  RoomMessageView m{"alice",     "Alice L.",   "sip:alice@example.com", "sip:~lobby@example.com",
                     "hello all", 1796031916123};
   const std::string body = room_cpim_body(m);
   auto d = decode_cpim(body);

@@ -31,8 +31,9 @@ TEST(MessageText, CpimUnwrapsToItsText) {
       "From: <sip:bob@example.com>\r\nTo: <sip:~lobby@example.com>\r\n\r\n"
       "Content-Type: text/plain;charset=utf-8\r\n\r\nhi from cpim";
   EXPECT_EQ(message_text("message/cpim", cpim, small()).value(), "hi from cpim");
-  EXPECT_EQ(refused("message/cpim", "From: <sip:bob@example.com>\r\n\r\nContent-Type: "
-                                    "image/png\r\n\r\nPNG"),
+  EXPECT_EQ(refused("message/cpim",
+                    "From: <sip:bob@example.com>\r\n\r\nContent-Type: "
+                    "image/png\r\n\r\nPNG"),
             RefusalCode::UnsupportedContent);
   EXPECT_EQ(refused("message/cpim", "not cpim"), RefusalCode::UnsupportedContent);
   EXPECT_EQ(refused("message/cpim", "From: <sip:b@e>\r\n\r\n\r\n" + std::string(21, 'x')),

@@ -56,8 +56,8 @@ TEST(Permissions, InvitingDependsOnVisibility) {
 }
 
 TEST(Permissions, ManagingTheRoomIsForAdminsAndTheOwner) {
-  for (auto a : {RoomAction::Rename, RoomAction::SetTopic, RoomAction::SetVisibility,
-                 RoomAction::Delete}) {
+  for (auto a :
+       {RoomAction::Rename, RoomAction::SetTopic, RoomAction::SetVisibility, RoomAction::Delete}) {
     EXPECT_TRUE(check(a, access(Visibility::Public, Role::Owner)).ok());
     EXPECT_TRUE(check(a, access(Visibility::InviteOnly, Role::Admin)).ok());
     expect_refused(check(a, access(Visibility::Public, Role::Member)), RefusalCode::Forbidden);

@@ -16,8 +16,7 @@ namespace parley::store::testing {
 class ChatStoreTest : public ::testing::Test {
  protected:
   ChatStoreTest() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "parley-chat-XXXXXX").string();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "parley-chat-XXXXXX").string();
     dir_ = mkdtemp(tmpl.data());
     store_ = open();
   }

@@ -123,10 +123,13 @@ TEST_F(MessagesTest, RoomHistoryPagesBackInTime) {
 TEST_F(MessagesTest, PageSizeIsCapped) {
   const UserId alice = user("alice");
   const RoomId lobby = room("lobby", alice);
-  ASSERT_TRUE(store_->transaction([&]() -> StoreStatus {
-    for (std::size_t i = 0; i < MessageRepository::kMaxPage + 5; ++i) post(lobby, alice, "x");
-    return Ok{};
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->transaction([&]() -> StoreStatus {
+                    for (std::size_t i = 0; i < MessageRepository::kMaxPage + 5; ++i)
+                      post(lobby, alice, "x");
+                    return Ok{};
+                  })
+                  .ok());
   auto p = store_->messages().room_history(lobby, MessageId(), 1000000);
   EXPECT_EQ(p->messages.size(), MessageRepository::kMaxPage);
   EXPECT_TRUE(p->more);
@@ -173,10 +176,14 @@ TEST_F(MessagesTest, HostileSearchTextIsNeverSyntax) {
   const UserId alice = user("alice");
   const RoomId lobby = room("lobby", alice);
   post(lobby, alice, "AND OR NOT NEAR are words here");
-  for (std::string_view q :
-       {"\"", "\"\"", "AND OR", "OR", "NOT", "*", "**", "NEAR(", "NEAR(a b, 2)", "body:x", "^a",
-        "'; DROP TABLE messages; --", "(((", ")", "a\"b\"c", "-", "+", "{body}: x", "\xff\xfe",
-        "\xc3", "%", "_", "\\", "*near"}) {
+  for (std::string_view q : {"\"",       "\"\"",  "AND OR",
+                             "OR",       "NOT",   "*",
+                             "**",       "NEAR(", "NEAR(a b, 2)",
+                             "body:x",   "^a",    "'; DROP TABLE messages; --",
+                             "(((",      ")",     "a\"b\"c",
+                             "-",        "+",     "{body}: x",
+                             "\xff\xfe", "\xc3",  "%",
+                             "_",        "\\",    "*near"}) {
     auto r = store_->messages().search(alice, q, RoomId(), 10);
     ASSERT_TRUE(r.ok()) << q << ": " << r.error().message;
   }
@@ -246,8 +253,7 @@ TEST_F(MessagesTest, OfflineQueueDeliversInOrderOnce) {
 
   ASSERT_TRUE(store_->messages().mark_delivered("acct:7", {m1.id, m2.id}).ok());
   ASSERT_TRUE(store_->messages().mark_delivered("acct:7", {m1.id, m2.id}).ok());  // idempotent
-  EXPECT_EQ(bodies(*store_->messages().pending("acct:7", 10)),
-            (std::vector<std::string>{"three"}));
+  EXPECT_EQ(bodies(*store_->messages().pending("acct:7", 10)), (std::vector<std::string>{"three"}));
   EXPECT_EQ(bodies(*store_->messages().pending("web:bob", 10)), (std::vector<std::string>{"one"}));
   ASSERT_TRUE(store_->messages().drop_identity("web:bob").ok());
   EXPECT_TRUE(store_->messages().pending("web:bob", 10)->empty());

@@ -35,11 +35,12 @@ TEST_F(RoomsTest, CreateRefusesBadNamesDuplicatesAndUnknownOwners) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, StoreErrorCode::Invalid) << bad;
   }
-  auto ghost = store_->rooms().add(NewRoom{"ghost", "", "", UserId(999), RoomVisibility::Public}, 1);
+  auto ghost =
+      store_->rooms().add(NewRoom{"ghost", "", "", UserId(999), RoomVisibility::Public}, 1);
   ASSERT_FALSE(ghost.ok());
   EXPECT_EQ(ghost.error().code, StoreErrorCode::NotFound);
-  auto topic = store_->rooms().add(NewRoom{"big", "", std::string(5000, 't'), alice,
-                                           RoomVisibility::Public}, 1);
+  auto topic = store_->rooms().add(
+      NewRoom{"big", "", std::string(5000, 't'), alice, RoomVisibility::Public}, 1);
   ASSERT_FALSE(topic.ok());
   EXPECT_EQ(topic.error().code, StoreErrorCode::Invalid);
   EXPECT_FALSE(store_->rooms().find("big").ok());  // nothing half-created
@@ -121,7 +122,8 @@ TEST_F(RoomsTest, InvitationsAreConsumedByJoining) {
   ASSERT_TRUE(store_->rooms().add_member(secret, bob, RoomRole::Member, 10).ok());
   EXPECT_FALSE(*store_->rooms().is_invited(secret, bob));
   EXPECT_EQ(store_->rooms().revoke_invitation(secret, bob).error().code, StoreErrorCode::NotFound);
-  EXPECT_EQ(store_->rooms().invite(RoomId(5), bob, alice, 1).error().code, StoreErrorCode::NotFound);
+  EXPECT_EQ(store_->rooms().invite(RoomId(5), bob, alice, 1).error().code,
+            StoreErrorCode::NotFound);
 }
 
 TEST_F(RoomsTest, DeleteCascadesMembersInvitationsMessagesIndexAndQueue) {
