@@ -77,4 +77,10 @@ ChatStatus check_set_role(Role actor, Role target, Role new_role) {
   return Ok{};
 }
 
+ChatStatus check_private_message(std::string_view recipient_name, bool recipient_dnd) {
+  if (!recipient_dnd) return Ok{};
+  return refuse(RefusalCode::DoNotDisturb,
+                std::string(recipient_name) + " does not want to be disturbed right now");
+}
+
 }  // namespace parley::chat

@@ -13,7 +13,10 @@
 //   visibility, delete
 //   remove member   admin: members; owner: anyone but itself
 //   change roles    owner
+//   private message anyone, unless the recipient is in do-not-disturb
 #pragma once
+
+#include <string_view>
 
 #include "chat/refusal.hpp"
 
@@ -47,5 +50,9 @@ ChatStatus check(RoomAction action, const RoomAccess& access);
 ChatStatus check_remove_member(Role actor, Role target);
 // Making a member admin or member again; the owner role is not handed out here.
 ChatStatus check_set_role(Role actor, Role target, Role new_role);
+// A one-to-one message: anyone may write to any user (a buddy, someone
+// from a room's member list) unless that user is in do-not-disturb, which
+// refuses private chats while room messages still arrive (issue 4).
+ChatStatus check_private_message(std::string_view recipient_name, bool recipient_dnd);
 
 }  // namespace parley::chat

@@ -15,6 +15,7 @@ std::string_view code_name(RefusalCode code) {
     case RefusalCode::RateLimited: return "rate_limited";
     case RefusalCode::TooManyRooms: return "too_many_rooms";
     case RefusalCode::UnsupportedContent: return "unsupported_content";
+    case RefusalCode::DoNotDisturb: return "do_not_disturb";
   }
   return "forbidden";
 }
@@ -26,6 +27,7 @@ int sip_status(RefusalCode code) {
     case RefusalCode::InvalidRoomName: return 400;
     case RefusalCode::RateLimited: return 503;
     case RefusalCode::UnsupportedContent: return 415;
+    case RefusalCode::DoNotDisturb: return 480;
     default: return 403;
   }
 }

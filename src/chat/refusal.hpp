@@ -23,6 +23,7 @@ enum class RefusalCode {
   RateLimited,
   TooManyRooms,
   UnsupportedContent,  // a MESSAGE body that is neither text/plain nor CPIM around it
+  DoNotDisturb,        // a private message to a user in do-not-disturb
 };
 
 struct Refusal {
@@ -36,8 +37,9 @@ std::string_view code_name(RefusalCode code);
 // The SIP final response for a MESSAGE refused this way: 403 for
 // permissions, 413 for a too large body (RFC 3261 21.4.11), 400 for an empty
 // one or a bad name, 415 for a body type chat cannot show (RFC 3261
-// 21.4.13, with an Accept header), 503 with Retry-After for the rate limit
-// (RFC 3261 21.5.4).
+// 21.4.13, with an Accept header), 480 for do-not-disturb (RFC 3261
+// 21.4.18, the sentence as reason phrase), 503 with Retry-After for the rate
+// limit (RFC 3261 21.5.4).
 int sip_status(RefusalCode code);
 
 template <typename T>

@@ -79,6 +79,16 @@ TEST(Permissions, RemovingAndPromotingMembers) {
   expect_refused(check_set_role(Role::Owner, Role::None, Role::Admin), RefusalCode::NotMember);
 }
 
+TEST(Permissions, PrivateMessagesStopAtDoNotDisturb) {
+  EXPECT_TRUE(check_private_message("bob", false).ok());
+  auto r = check_private_message("bob", true);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, RefusalCode::DoNotDisturb);
+  EXPECT_EQ(r.error().message, "bob does not want to be disturbed right now");
+  EXPECT_EQ(sip_status(RefusalCode::DoNotDisturb), 480);
+  EXPECT_EQ(code_name(RefusalCode::DoNotDisturb), "do_not_disturb");
+}
+
 TEST(Refusals, CodesAndSipStatuses) {
   EXPECT_EQ(code_name(RefusalCode::RateLimited), "rate_limited");
   EXPECT_EQ(code_name(RefusalCode::MessageTooLarge), "too_large");
