@@ -8,6 +8,8 @@
 //    "in";
 //  - one message to alice reaches both her browser and her phone, whether
 //    it comes from bob's phone or from bob's browser;
+//  - a phone's text with markup in it shows as that text in the browser
+//    (no elements, no script), and non-ASCII text arrives intact both ways;
 //  - bob shows offline to alice once his tab has logged out and his phone
 //    has un-REGISTERed (right after the logout, the phone alone still
 //    keeps him online).
@@ -121,6 +123,24 @@ run.step("one message from bob's browser reaches alice's browser and alice's pho
   await messagesWith(bob, text, { direction: 'out', status: 'delivered' }).first().waitFor({ timeout: 10000 });
   assert.equal(alicePhone.countMessages(text, since), 1, "alice's phone got it once");
   assert.equal(await messagesWith(alice, text).count(), 1, "alice's browser shows it once");
+});
+
+run.step('text from a phone is shown as text, not markup, and UTF-8 survives both ways', {}, async () => {
+  const hostile = `<img src=x onerror="window.e2ePwned=1"><b>bold</b> Grüße ☕ 日本 ${run.token}`;
+  const since = bobPhone.mark();
+  bobPhone.message(hostile);
+  const bubble = messagesWith(alice, hostile, { direction: 'in' }).first();
+  await bubble.waitFor({ timeout: 10000 });
+  await bobPhone.waitCode('MESSAGE', /^2/, { since, timeoutMs: 10000 });
+  const inside = bubble.locator(tid('message-text'));
+  assert.equal((await inside.textContent()).trim(), hostile, 'the text exactly');
+  assert.equal(await inside.locator('img, b').count(), 0, 'no elements made from the text');
+  assert.equal(await alice.evaluate(() => window.e2ePwned), undefined, 'no script ran');
+
+  const reply = `Grüße zurück ☕ 日本 — ${run.token}`;
+  const sinceReply = bobPhone.mark();
+  await sendMessage(alice, reply);
+  await bobPhone.waitMessage('alice', reply, { since: sinceReply, timeoutMs: 10000 });
 });
 
 run.step('bob goes offline for alice when his tab logs out and his phone un-REGISTERs', {}, async () => {
