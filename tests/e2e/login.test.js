@@ -2,13 +2,15 @@
 // wrong password shows the login error and keeps the login screen; after
 // logging in, the main screen connects its WebSocket and lists the other
 // user as a buddy; a reload keeps the session; logging out returns to the
-// login screen and ends the session.
+// login screen and ends the session; after a server restart (which ends
+// every session) the app returns to the login screen by itself.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { E2ERun } from './lib/harness.js';
 import { startParley } from './lib/parley.js';
 import {
   launchBrowser,
+  login,
   messagesWith,
   newPage,
   openConversation,
@@ -91,4 +93,14 @@ run.step('logout returns to the login screen and ends the session', {}, async ()
   const res = await sendRaw(server.url, rawRequest(server.url, 'GET', target, signedHeaders(session, 'GET', target)));
   assert.equal(res.status, 401, `the logged-out session is refused: ${res.body}`);
   assert.equal(res.json?.error?.code, 'unknown_session');
+});
+
+run.step('after a server restart the app returns to the login screen, and logging in works again', { timeoutMs: 60000 }, async () => {
+  await login(page, server.url, 'alice', alicePw);
+  await server.restart(); // sessions live in server memory: all end
+  await page.locator(tid('login-user')).waitFor({ timeout: 30000 });
+  assert.equal(await page.locator(tid('app-main')).count(), 0, 'main screen gone');
+  await submitLogin(page, 'alice', alicePw);
+  await page.locator(tid('app-main')).waitFor({ timeout: 10000 });
+  await waitConnected(page);
 });

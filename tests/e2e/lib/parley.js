@@ -46,25 +46,45 @@ export async function startParley(run, users) {
     cli('user', 'add', u.name, '--password', u.password);
     for (const s of u.sip || []) cli('identity', 'add', u.name, 'sip', s.user, '--password', s.password);
   }
-  // timeout(1) bounds the lifetime if this process dies; --foreground makes
-  // it pass our SIGTERM to parley once (not to the group twice).
-  const proc = new Proc(
-    'parley',
-    'timeout',
-    ['--foreground', '-k', '5', String(env.lifetime), env.parleyBin, '--data', data, 'serve', '--config', config],
-    { log: path.join(run.work, 'server.log') },
-  );
-  run.track(proc);
-  run.onCleanup('parley', async () => {
+  const server = { proc: null, url: '', sipProxy: `127.0.0.1:${sipPort}`, domain: kDomain, data, config };
+  let runs = 0;
+  // Starts parley serve and waits for event=ready.
+  const start = async () => {
+    runs += 1;
+    // timeout(1) bounds the lifetime if this process dies; --foreground makes
+    // it pass our SIGTERM to parley once (not to the group twice).
+    const proc = new Proc(
+      'parley',
+      'timeout',
+      ['--foreground', '-k', '5', String(env.lifetime), env.parleyBin, '--data', data, 'serve', '--config', config],
+      { log: path.join(run.work, runs === 1 ? 'server.log' : `server-${runs}.log`) },
+    );
+    run.track(proc);
+    server.proc = proc;
+    const ready = await proc.waitLine(/event=ready/, { timeoutMs: 15000 });
+    const m = /http=(http:\/\/[0-9.:[\]]+)/.exec(ready);
+    server.url = m ? m[1] : `http://127.0.0.1:${httpPort}`;
+    log(`parley up: sip ${server.sipProxy} (udp+tcp), web ${server.url}, pid ${proc.pid}`);
+  };
+  // SIGTERM; returns what was wrong (died before, no clean exit 0) or null.
+  const stop = async () => {
+    const proc = server.proc;
+    if (!proc) return null;
+    server.proc = null;
     if (!proc.alive()) return `parley serve died during the test (${JSON.stringify(proc.exit)})`;
     const st = await proc.stop(5000);
     if (st.killed) return 'parley serve ignored SIGTERM for 5 s (killed)';
     if (st.code !== 0) return `parley serve exited ${JSON.stringify(st)} after SIGTERM (want 0)`;
     return null;
-  });
-  const ready = await proc.waitLine(/event=ready/, { timeoutMs: 15000 });
-  const m = /http=(http:\/\/[0-9.:[\]]+)/.exec(ready);
-  const url = m ? m[1] : `http://127.0.0.1:${httpPort}`;
-  log(`parley up: sip 127.0.0.1:${sipPort} (udp+tcp), web ${url}, pid ${proc.pid}`);
-  return { proc, url, sipProxy: `127.0.0.1:${sipPort}`, domain: kDomain, data, config };
+  };
+  // Stops the server (which must exit 0) and starts it again on the same
+  // ports and data dir: every browser session ends (they live in memory).
+  server.restart = async () => {
+    const problem = await stop();
+    if (problem) throw new Error(problem);
+    await start();
+  };
+  run.onCleanup('parley', stop);
+  await start();
+  return server;
 }
