@@ -9,6 +9,8 @@
 //    useless to a second browser: with a wrong key 401 bad_signature, with
 //    the right key but another User-Agent 403 wrong_browser (and the same
 //    request from the first browser is 200, so the key was right).
+//  - 5 failed logins for one account: the 6th, with the right password, is
+//    429 rate_limited with Retry-After, and the login screen shows an error;
 //  - WebSocket frames (signed "<seq> <sig> <json>"): a valid ping gets a
 //    pong; the same frame again gets error replayed and close 4003; a frame
 //    whose JSON differs from what was signed gets error bad_signature and
@@ -20,7 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { E2ERun, env, log } from './lib/harness.js';
 import { startParley } from './lib/parley.js';
-import { launchBrowser, login, newPage, pageFetch, sessionFromStorage } from './lib/browser.js';
+import { launchBrowser, login, newPage, pageFetch, sessionFromStorage, submitLogin, tid } from './lib/browser.js';
 import { apiLogin, b64url, newNonce, rawRequest, sendRaw, signedHeaders, signFrame, signRequest } from './lib/signer.js';
 
 const run = new E2ERun('e2e_security');
@@ -33,6 +35,7 @@ before(async () => {
   server = await startParley(run, [
     { name: 'alice', password: pw('web-alice') },
     { name: 'bob', password: pw('web-bob') },
+    { name: 'carol', password: pw('web-carol') },
   ]);
   browser = await launchBrowser(run);
 });
@@ -69,7 +72,7 @@ run.step('signed requests from Node: valid 200, replay 401 replayed, tampering 4
   assert.equal(first.status, 200, `valid signed GET ${target}: ${first.body}`);
   assert.deepEqual(
     first.json.users.map((u) => u.name),
-    ['alice', 'bob'],
+    ['alice', 'bob', 'carol'],
     'the users, ordered by name',
   );
 
@@ -270,4 +273,25 @@ run.step('WebSocket frames: a replayed or tampered frame is refused and the sock
   assert.equal(tamperErr.json.code, 'bad_signature');
   const tamperClose = await wsNext(page);
   assert.equal(tamperClose.close, 4003, `closed after the tampered frame: ${JSON.stringify(tamperClose)}`);
+});
+
+run.step('failed logins: after 5 for one account even the right password gets 429 (and the login screen says so)', {}, async () => {
+  const attempt = (password) =>
+    sendRaw(server.url, rawRequest(server.url, 'POST', '/api/v1/login', {}, JSON.stringify({ user: 'carol', password })));
+  for (let i = 1; i <= 5; i++) {
+    const r = await attempt(`wrong-${i}`);
+    assert.equal(r.status, 401, `wrong password #${i}: ${r.body}`);
+    assert.equal(errorCode(r), 'bad_credentials');
+  }
+  const limited = await attempt(pw('web-carol'));
+  assert.equal(limited.status, 429, `the right password after 5 failures: ${limited.body}`);
+  assert.equal(errorCode(limited), 'rate_limited');
+  assert.match(limited.headers['retry-after'] ?? '', /^[1-9][0-9]*$/, 'Retry-After in seconds');
+
+  const page = await newPage(run, browser, 'carol');
+  await page.goto(server.url);
+  await submitLogin(page, 'carol', pw('web-carol'));
+  await page.locator(tid('login-error')).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator(tid('app-main')).count(), 0, 'no main screen while limited');
+  log(`login screen while rate-limited says: ${(await page.locator(tid('login-error')).innerText()).trim()}`);
 });
