@@ -1,5 +1,5 @@
 // e2e_security: signed requests per protocol/api.md cannot be replayed,
-// tampered with, or used from another browser.
+// tampered with, or used from another browser; logins are rate-limited.
 //  - From Node, with this suite's own HMAC signer: a valid signed GET
 //    /api/v1/users is 200; the same bytes again are 401 replayed; a changed
 //    path or body is 401 bad_signature (and the tampered logout did not
@@ -9,12 +9,12 @@
 //    useless to a second browser: with a wrong key 401 bad_signature, with
 //    the right key but another User-Agent 403 wrong_browser (and the same
 //    request from the first browser is 200, so the key was right).
-//  - 5 failed logins for one account: the 6th, with the right password, is
-//    429 rate_limited with Retry-After, and the login screen shows an error;
 //  - WebSocket frames (signed "<seq> <sig> <json>"): a valid ping gets a
 //    pong; the same frame again gets error replayed and close 4003; a frame
 //    whose JSON differs from what was signed gets error bad_signature and
 //    close 4003; hello's last_seq counts the accepted frame.
+//  - 5 failed logins for one account: the 6th, with the right password, is
+//    429 rate_limited with Retry-After, and the login screen shows an error.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
