@@ -55,8 +55,7 @@ Aggregator::Changed Aggregator::update(std::string_view name) {
   PresenceState next = compute(u);
   bool changed = next != u.current;
   u.current = std::move(next);
-  Changed result;
-  if (changed) result = u.current;
+  Changed result = changed ? Changed(u.current) : std::nullopt;
   // Forget users with nothing to remember, so the map tracks live users only.
   if (u.identities.empty() && u.calls.empty() && u.devices.empty() &&
       u.manual == ManualStatus::Available && u.note.empty()) {
