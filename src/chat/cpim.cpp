@@ -58,7 +58,9 @@ std::string encode_cpim(const CpimMessage& m) {
   if (m.datetime_ms) out += "DateTime: " + format_datetime(*m.datetime_ms) + "\r\n";
   if (!m.subject.empty()) out += "Subject: " + clean(m.subject) + "\r\n";
   out += "\r\nContent-Type: ";
-  out += m.content_type.empty() ? std::string("text/plain;charset=utf-8") : clean(m.content_type);
+  // Cleaned first: a type of control characters only would be an empty header.
+  const std::string type(trim(clean(m.content_type)));
+  out += type.empty() ? std::string("text/plain;charset=utf-8") : type;
   out += "\r\n\r\n";
   out += m.body;
   return out;

@@ -39,6 +39,16 @@ TEST(Cpim, EncodingNeutralisesHostileNames) {
   EXPECT_EQ(back->subject, "ab");
 }
 
+TEST(Cpim, ContentTypeOfControlCharactersFallsBackToTextPlain) {
+  CpimMessage m;
+  m.from = {"", "sip:a@b"};
+  m.content_type = "\x0e \x01\x7f";
+  m.body = "x";
+  auto d = decode_cpim(encode_cpim(m));
+  ASSERT_TRUE(d.ok()) << d.error().reason;
+  EXPECT_EQ(d->content_type, "text/plain;charset=utf-8");
+}
+
 TEST(Cpim, RoundTrips) {
   CpimMessage m;
   m.from = {"Bob", "sip:bob@example.com"};
