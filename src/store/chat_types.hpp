@@ -79,6 +79,20 @@ struct StoredMessage {
   std::int64_t created_at = 0;
 };
 
+// A room's unread messages for one member: those after `last_read` not sent
+// by the member itself, counted up to MessageRepository::kMaxUnreadCount.
+struct UnreadCount {
+  RoomId room;
+  MessageId last_read;
+  std::uint64_t unread = 0;
+};
+
+// One message to store and the identities to queue it for (append_many).
+struct PendingAppend {
+  NewMessage message;
+  std::vector<std::string> offline;
+};
+
 // One page of history, oldest first; `more` says older messages exist.
 struct HistoryPage {
   std::vector<StoredMessage> messages;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@ class MessageRepository {
   // Pages and search results are capped here whatever the caller asks.
   static constexpr std::size_t kMaxPage = 200;
   static constexpr std::size_t kMaxBodyBytes = 65536;
+  static constexpr std::uint64_t kMaxUnreadCount = 1000;  // shown as "999+" or the like
 
   virtual ~MessageRepository() = default;
 
@@ -27,6 +29,11 @@ class MessageRepository {
   // recipient or sender does not exist.
   virtual StoreResult<StoredMessage> append(const NewMessage& message,
                                             const std::vector<std::string>& offline) = 0;
+  // Group commit for the store thread: every message as by append(), each
+  // on its own (one failing leaves the others), all made durable by one
+  // commit. Fails as a whole only if that commit fails.
+  virtual StoreResult<std::vector<StoreResult<StoredMessage>>> append_many(
+      const std::vector<PendingAppend>& batch) = 0;
   virtual StoreResult<StoredMessage> find(MessageId id) = 0;
 
   // Up to `limit` messages of the room older than `before` (all when
@@ -42,6 +49,12 @@ class MessageRepository {
   // it never reaches FTS5 as syntax. Empty when the text has no words.
   virtual StoreResult<std::vector<StoredMessage>> search(UserId reader, std::string_view text,
                                                          RoomId room, std::size_t limit) = 0;
+
+  // Moves the user's read marker in the room forward to `up_to` (never back).
+  // NotFound unless the user is a member.
+  virtual StoreStatus mark_read(UserId user, RoomId room, MessageId up_to) = 0;
+  // Unread counts of every room the user is in, ordered by room id.
+  virtual StoreResult<std::vector<UnreadCount>> unread_counts(UserId user) = 0;
 
   // Queues an already stored message for more identities (duplicates ignored).
   virtual StoreStatus enqueue(MessageId message, const std::vector<std::string>& identities) = 0;

@@ -75,6 +75,21 @@ StoreResult<StoredMessage> SqliteMessageRepository::append(
   return *result;
 }
 
+StoreResult<std::vector<StoreResult<StoredMessage>>> SqliteMessageRepository::append_many(
+    const std::vector<PendingAppend>& batch) {
+  std::vector<StoreResult<StoredMessage>> results;
+  results.reserve(batch.size());
+  auto status = db_.transaction([&]() -> StoreStatus {
+    for (const auto& item : batch) {
+      // Each message in a savepoint of its own: a failure undoes only it.
+      results.push_back(append(item.message, item.offline));
+    }
+    return Ok{};
+  });
+  if (!status.ok()) return fail(status.error());
+  return results;
+}
+
 StoreResult<StoredMessage> SqliteMessageRepository::insert(
     const NewMessage& message, const std::vector<std::string>& offline) {
   auto st = db_.prepare(
@@ -175,6 +190,38 @@ StoreResult<std::vector<StoredMessage>> SqliteMessageRepository::search(UserId r
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_message(st));
   if (rc != SQLITE_DONE) return fail(db_.error(rc, "search messages"));
+  return out;
+}
+
+StoreStatus SqliteMessageRepository::mark_read(UserId user, RoomId room, MessageId up_to) {
+  auto st = db_.prepare(
+      "UPDATE room_reads SET last_read = max(last_read, ?3) WHERE room_id = ?1 AND user_id = ?2 "
+      "AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?2)");
+  st.bind_int(1, sql_id(room)).bind_int(2, sql_id(user)).bind_int(3, sql_id(up_to));
+  if (int rc = st.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "mark read"));
+  if (db_.changes() == 0) {
+    return fail(StoreError{StoreErrorCode::NotFound, "not a member of the room"});
+  }
+  return Ok{};
+}
+
+StoreResult<std::vector<UnreadCount>> SqliteMessageRepository::unread_counts(UserId user) {
+  // Counting stops at kMaxUnreadCount per room, so a member who never reads a
+  // busy room does not make every page load scan its whole history.
+  auto st = db_.prepare(
+      "SELECT rm.room_id, coalesce(r.last_read, 0), "
+      "  (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.room_id = rm.room_id "
+      "     AND m.id > coalesce(r.last_read, 0) AND m.sender_id IS NOT ?1 LIMIT ?2)) "
+      "FROM room_members rm LEFT JOIN room_reads r ON r.room_id = rm.room_id AND r.user_id = ?1 "
+      "WHERE rm.user_id = ?1 ORDER BY rm.room_id");
+  st.bind_int(1, sql_id(user)).bind_int(2, static_cast<std::int64_t>(kMaxUnreadCount));
+  std::vector<UnreadCount> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    out.push_back(UnreadCount{RoomId(id_or_zero(st, 0)), MessageId(id_or_zero(st, 1)),
+                              static_cast<std::uint64_t>(st.int64(2))});
+  }
+  if (rc != SQLITE_DONE) return fail(db_.error(rc, "count unread"));
   return out;
 }
 

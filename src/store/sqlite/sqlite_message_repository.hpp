@@ -15,12 +15,16 @@ class SqliteMessageRepository final : public MessageRepository {
 
   StoreResult<StoredMessage> append(const NewMessage& message,
                                     const std::vector<std::string>& offline) override;
+  StoreResult<std::vector<StoreResult<StoredMessage>>> append_many(
+      const std::vector<PendingAppend>& batch) override;
   StoreResult<StoredMessage> find(MessageId id) override;
   StoreResult<HistoryPage> room_history(RoomId room, MessageId before, std::size_t limit) override;
   StoreResult<HistoryPage> private_history(UserId a, UserId b, MessageId before,
                                            std::size_t limit) override;
   StoreResult<std::vector<StoredMessage>> search(UserId reader, std::string_view text, RoomId room,
                                                  std::size_t limit) override;
+  StoreStatus mark_read(UserId user, RoomId room, MessageId up_to) override;
+  StoreResult<std::vector<UnreadCount>> unread_counts(UserId user) override;
   StoreStatus enqueue(MessageId message, const std::vector<std::string>& identities) override;
   StoreResult<std::vector<StoredMessage>> pending(std::string_view identity,
                                                   std::size_t limit) override;

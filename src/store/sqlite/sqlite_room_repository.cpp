@@ -232,6 +232,12 @@ StoreStatus SqliteRoomRepository::add_member(RoomId room, UserId user, RoomRole 
       if (e.code == StoreErrorCode::Duplicate) e.message = "already a member of the room";
       return fail(std::move(e));
     }
+    // A new member has read what was said before it came (unread counts).
+    auto read = db_.prepare(
+        "INSERT OR REPLACE INTO room_reads (room_id, user_id, last_read) VALUES (?1, ?2, "
+        "(SELECT coalesce(max(id), 0) FROM messages WHERE room_id = ?1))");
+    read.bind_int(1, sql_id(room)).bind_int(2, sql_id(user));
+    if (int rc = read.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "set read marker"));
     auto drop = db_.prepare("DELETE FROM room_invitations WHERE room_id = ?1 AND user_id = ?2");
     drop.bind_int(1, sql_id(room)).bind_int(2, sql_id(user));
     if (int rc = drop.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "drop invitation"));

@@ -273,5 +273,82 @@ TEST_F(MessagesTest, FailedAppendQueuesNothing) {
   EXPECT_TRUE(store_->messages().room_history(lobby, MessageId(), 10)->messages.empty());
 }
 
+TEST_F(MessagesTest, AppendManyCommitsTogetherAndFailsOneByOne) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  std::vector<PendingAppend> batch(3);
+  for (int i = 0; i < 3; ++i) {
+    batch[i].message.room = lobby;
+    batch[i].message.sender = alice;
+    batch[i].message.body = "b" + std::to_string(i);
+    batch[i].message.created_at = 100 + i;
+  }
+  batch[1].message.room = RoomId(404);  // this one fails, the others stay
+  batch[2].offline = {"acct:1"};
+  auto r = store_->messages().append_many(batch);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_TRUE((*r)[0].ok());
+  ASSERT_FALSE((*r)[1].ok());
+  EXPECT_EQ((*r)[1].error().code, StoreErrorCode::NotFound);
+  ASSERT_TRUE((*r)[2].ok());
+  EXPECT_LT((*r)[0]->id, (*r)[2]->id);
+  EXPECT_EQ(bodies(store_->messages().room_history(lobby, MessageId(), 10)->messages),
+            (std::vector<std::string>{"b0", "b2"}));
+  EXPECT_EQ(bodies(*store_->messages().pending("acct:1", 10)), (std::vector<std::string>{"b2"}));
+  reopen();
+  EXPECT_EQ(store_->messages().room_history(lobby, MessageId(), 10)->messages.size(), 2u);
+}
+
+TEST_F(MessagesTest, UnreadCountsFollowReadMarkers) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  const RoomId lobby = room("lobby", alice);
+  const RoomId other = room("other", alice);
+  post(lobby, alice, "before bob joined");
+  ASSERT_TRUE(store_->rooms().add_member(lobby, bob, RoomRole::Member, 1).ok());
+  post(lobby, alice, "one");
+  const auto two = post(lobby, alice, "two");
+  post(lobby, bob, "bob's own words never count");
+  post(other, alice, "bob is not in this room");
+
+  auto counts = store_->messages().unread_counts(bob);
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].room, lobby);
+  EXPECT_EQ((*counts)[0].unread, 2u);
+
+  ASSERT_TRUE(store_->messages().mark_read(bob, lobby, two.id).ok());
+  EXPECT_EQ((*store_->messages().unread_counts(bob))[0].unread, 0u);
+  EXPECT_EQ((*store_->messages().unread_counts(bob))[0].last_read, two.id);
+  ASSERT_TRUE(store_->messages().mark_read(bob, lobby, MessageId(1)).ok());  // never backwards
+  EXPECT_EQ((*store_->messages().unread_counts(bob))[0].last_read, two.id);
+  post(lobby, alice, "three");
+  EXPECT_EQ((*store_->messages().unread_counts(bob))[0].unread, 1u);
+  EXPECT_EQ(store_->messages().mark_read(bob, other, two.id).error().code,
+            StoreErrorCode::NotFound);
+
+  // The owner (member since creation) has everything it did not write unread.
+  auto owner = store_->messages().unread_counts(alice);
+  ASSERT_EQ(owner->size(), 2u);
+  EXPECT_EQ((*owner)[0].unread, 1u);  // bob's line
+  EXPECT_EQ((*owner)[1].unread, 0u);
+}
+
+TEST_F(MessagesTest, UnreadCountStopsAtTheCap) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  const RoomId lobby = room("lobby", alice);
+  ASSERT_TRUE(store_->rooms().add_member(lobby, bob, RoomRole::Member, 1).ok());
+  std::vector<PendingAppend> batch(MessageRepository::kMaxUnreadCount + 10);
+  for (auto& b : batch) {
+    b.message.room = lobby;
+    b.message.sender = alice;
+    b.message.body = "x";
+  }
+  ASSERT_TRUE(store_->messages().append_many(batch).ok());
+  EXPECT_EQ((*store_->messages().unread_counts(bob))[0].unread, MessageRepository::kMaxUnreadCount);
+}
+
 }  // namespace
 }  // namespace parley::store::testing
