@@ -12,11 +12,6 @@ bool is_origin(const Identity& identity, const Endpoint& endpoint, const Origin&
          endpoint.address == origin.address;
 }
 
-Representation sip_form(const Endpoint& e, bool room) {
-  if (!room) return Representation::Plain;
-  return accepts_cpim(e.accept) ? Representation::Cpim : Representation::PlainNamed;
-}
-
 FanoutPlan plan(std::span<const MemberIdentities> members, const Origin& origin, bool room) {
   FanoutPlan out;
   for (const auto& member : members) {
@@ -29,7 +24,7 @@ FanoutPlan plan(std::span<const MemberIdentities> members, const Origin& origin,
       for (const auto& endpoint : identity.endpoints) {
         if (is_origin(identity, endpoint, origin)) continue;
         Delivery d{member.user, identity.key, endpoint.kind, endpoint.address, Representation::Web};
-        if (endpoint.kind == EndpointKind::Sip) d.representation = sip_form(endpoint, room);
+        d.representation = representation_for(endpoint, room);
         out.needs_cpim |= d.representation == Representation::Cpim;
         out.needs_plain_named |= d.representation == Representation::PlainNamed;
         out.deliveries.push_back(std::move(d));
@@ -40,6 +35,12 @@ FanoutPlan plan(std::span<const MemberIdentities> members, const Origin& origin,
 }
 
 }  // namespace
+
+Representation representation_for(const Endpoint& endpoint, bool room) {
+  if (endpoint.kind == EndpointKind::Web) return Representation::Web;
+  if (!room) return Representation::Plain;
+  return accepts_cpim(endpoint.accept) ? Representation::Cpim : Representation::PlainNamed;
+}
 
 FanoutPlan plan_room_fanout(std::span<const MemberIdentities> members, const Origin& origin) {
   return plan(members, origin, true);
@@ -70,6 +71,16 @@ std::string room_cpim_body(const RoomMessageView& m) {
   c.content_type = "text/plain;charset=utf-8";
   c.body = m.body;
   return encode_cpim(c);
+}
+
+std::string late_plain_text(std::string_view sender_name, std::string_view body,
+                            std::int64_t created_at_ms) {
+  // "2026-11-30T09:45:16.123Z" -> "2026-11-30 09:45 UTC": minutes are enough
+  // for a person reading a backlog.
+  const std::string t = format_datetime(created_at_ms);
+  std::string out = "[" + t.substr(0, 10) + " " + t.substr(11, 5) + " UTC] ";
+  if (sender_name.empty()) return out + std::string(body);
+  return out + plain_named_text(sender_name, body);
 }
 
 }  // namespace parley::chat

@@ -70,6 +70,10 @@ struct Origin {
   std::string address;
 };
 
+// The form one endpoint gets: what the planners use, and what the gateway
+// uses for one device when it delivers queued messages on REGISTER.
+Representation representation_for(const Endpoint& endpoint, bool room);
+
 FanoutPlan plan_room_fanout(std::span<const MemberIdentities> members, const Origin& origin);
 // A one-to-one message: `parties` are the recipient and the sender (whose
 // other endpoints get a copy, as the browser API's direction "out").
@@ -90,6 +94,12 @@ struct RoomMessageView {
 // no control characters, so it cannot fake a second line's sender.
 std::string plain_named_text(std::string_view sender_name, std::string_view body);
 std::string room_cpim_body(const RoomMessageView& message);
+// A queued message delivered late to a text/plain device, which has no
+// DateTime: the original time goes in front, "[2026-11-30 09:45 UTC] alice:
+// hello" (room, PlainNamed) or "[2026-11-30 09:45 UTC] hello" (private,
+// empty sender name).
+std::string late_plain_text(std::string_view sender_name, std::string_view body,
+                            std::int64_t created_at_ms);
 inline constexpr std::string_view kPlainContentType = "text/plain;charset=UTF-8";
 
 }  // namespace parley::chat

@@ -1,5 +1,6 @@
 #include "chat/room_command.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "base/strings.hpp"
@@ -89,6 +90,22 @@ std::string help_text(std::string_view room_uri, std::string_view problem) {
       "/who         list the members of this room\n"
       "/help        this text\n"
       "Anything else is posted to the room; start with // to post a line beginning with /.";
+  return out;
+}
+
+std::string who_text(std::string_view room_name, const std::vector<std::string>& names,
+                     std::size_t max_names) {
+  std::string out = std::to_string(names.size()) + " in ~" + std::string(room_name);
+  if (names.empty()) return out;
+  out += ": ";
+  const std::size_t shown_count = std::min(names.size(), max_names);
+  for (std::size_t i = 0; i < shown_count; ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  if (shown_count < names.size()) {
+    out += " ... and " + std::to_string(names.size() - shown_count) + " more";
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parley::chat {
 
@@ -29,5 +30,10 @@ RoomText parse_room_text(std::string_view text);
 
 // The reply to /help (and to mistakes): `room_uri` is where commands go.
 std::string help_text(std::string_view room_uri, std::string_view problem = {});
+
+// The reply to /who: "3 in ~lobby: alice, bob, carol", names in the order
+// given, at most `max_names` of them ("... and 12 more").
+std::string who_text(std::string_view room_name, const std::vector<std::string>& names,
+                     std::size_t max_names = 50);
 
 }  // namespace parley::chat

@@ -92,6 +92,20 @@ TEST(FanoutRendering, PlainNamedText) {
   EXPECT_EQ(plain_named_text("al\r\nbob", "x\ny"), "albob: x\ny");
 }
 
+TEST(FanoutRendering, LateTextKeepsTheOriginalTime) {
+  EXPECT_EQ(late_plain_text("alice", "hello", 1796031916123),
+            "[2026-11-30 09:45 UTC] alice: hello");
+  EXPECT_EQ(late_plain_text("", "psst", 1796031916123), "[2026-11-30 09:45 UTC] psst");
+}
+
+TEST(Fanout, RepresentationForOneEndpoint) {
+  EXPECT_EQ(representation_for(web("s"), true), Representation::Web);
+  EXPECT_EQ(representation_for(web("s"), false), Representation::Web);
+  EXPECT_EQ(representation_for(phone("c", {"message/cpim"}), true), Representation::Cpim);
+  EXPECT_EQ(representation_for(phone("c", {"text/plain"}), true), Representation::PlainNamed);
+  EXPECT_EQ(representation_for(phone("c", {"message/cpim"}), false), Representation::Plain);
+}
+
 TEST(FanoutRendering, CpimNamesTheOriginalSender) {
   RoomMessageView m{"alice",     "Alice L.",   "sip:alice@example.com", "sip:~lobby@example.com",
                     "hello all", 1796031916123};

@@ -67,5 +67,11 @@ TEST(RoomCommand, HelpTextListsEveryCommand) {
   EXPECT_EQ(help_text("sip:~a@b").rfind("Commands for sip:~a@b", 0), 0u);
 }
 
+TEST(RoomCommand, WhoText) {
+  EXPECT_EQ(who_text("lobby", {}), "0 in ~lobby");
+  EXPECT_EQ(who_text("lobby", {"alice", "bob"}), "2 in ~lobby: alice, bob");
+  EXPECT_EQ(who_text("lobby", {"a", "b", "c", "d"}, 2), "4 in ~lobby: a, b ... and 2 more");
+}
+
 }  // namespace
 }  // namespace parley::chat
