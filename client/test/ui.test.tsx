@@ -139,6 +139,15 @@ describe('main screen', () => {
     expect($(tid('message'))!.dataset.status).toBe('delivered');
   });
 
+  it('counts the user in the online members', async () => {
+    await loginAsAlice();
+    await act(async () => FakeSocket.last().hello());
+    // alice (online, herself) and bob (offline): one online.
+    expect($('#members-title .count')!.textContent).toBe('1 online');
+    await act(async () => FakeSocket.last().receive({ type: 'presence', user: 'bob', online: true }));
+    expect($('#members-title .count')!.textContent).toBe('2 online');
+  });
+
   it('Shift+Enter does not send', async () => {
     await loginAsAlice();
     await act(async () => FakeSocket.last().hello());

@@ -38,7 +38,7 @@ export function BuddyList({ users, me, error, onOpen, onReload }: Props) {
   return (
     <aside class="pane pane-right" aria-labelledby="members-title">
       <h2 id="members-title" class="section-title">
-        Members <span class="count">{online.length} online</span>
+        Members <span class="count">{online.length + self.filter((u) => u.online).length} online</span>
       </h2>
       {error && (
         <div class="inline-error" role="alert">
