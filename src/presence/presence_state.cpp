@@ -1,5 +1,7 @@
 #include "presence/presence_state.hpp"
 
+#include "base/strings.hpp"
+
 namespace parley::presence {
 
 std::string_view to_string(Status s) {
@@ -41,12 +43,17 @@ Status to_status(ManualStatus m) {
 }
 
 std::string clamp_note(std::string_view note) {
-  if (note.size() <= kMaxNoteBytes) return std::string(note);
-  std::size_t end = kMaxNoteBytes;
-  // Step back over continuation bytes (10xxxxxx) so the cut lands before a
-  // lead byte and the result stays valid UTF-8 if the input was.
-  while (end > 0 && (static_cast<unsigned char>(note[end]) & 0xC0) == 0x80) --end;
-  return std::string(note.substr(0, end));
+  note = trim(note);
+  if (note.size() > kMaxNoteBytes) {
+    std::size_t end = kMaxNoteBytes;
+    // Step back over continuation bytes (10xxxxxx) so the cut lands before a
+    // lead byte and the result stays valid UTF-8 if the input was.
+    while (end > 0 && (static_cast<unsigned char>(note[end]) & 0xC0) == 0x80) --end;
+    // Trim again: a cut that ends in a space would not survive a PIDF round
+    // trip (readers trim), found by fuzz_pidf.
+    note = trim(note.substr(0, end));
+  }
+  return std::string(note);
 }
 
 }  // namespace parley::presence

@@ -32,8 +32,9 @@ std::optional<Status> status_from_string(std::string_view s);
 std::optional<ManualStatus> manual_status_from_string(std::string_view s);
 Status to_status(ManualStatus m);
 
-// Notes come from browsers and phones: they are cut to this many bytes, never
-// inside a UTF-8 sequence, so one user cannot make every NOTIFY huge.
+// Notes come from browsers and phones: they are trimmed of surrounding
+// whitespace and cut to this many bytes, never inside a UTF-8 sequence, so
+// one user cannot make every NOTIFY huge.
 inline constexpr std::size_t kMaxNoteBytes = 256;
 std::string clamp_note(std::string_view note);
 
