@@ -35,9 +35,9 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
       : io(core),
         sip(s),
         store(st),
+        agent(s.domain(), s.directory(), agent_ports()),
         api(std::move(c.api), *this, server, [] { return SteadyClock::now(); }, wall_ms),
         server(core, std::move(c.server), api),
-        agent(s.domain(), s.directory(), agent_ports()),
         housekeeping(core) {}
 
   WebUserAgentPorts agent_ports() {
@@ -166,9 +166,11 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   asio::io_context& io;
   SipService& sip;
   StoreWorker& store;
+  // Destroyed in reverse: the server first (it tells the API about sockets
+  // still open, and the API tells the agent), the agent last.
+  WebUserAgent agent;
   web::Api api;
   web::WebServer server;
-  WebUserAgent agent;
   asio::steady_timer housekeeping;
   bool watching = false;
   std::unordered_set<std::string, StringHash, std::equal_to<>> last_online;
