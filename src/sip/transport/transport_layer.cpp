@@ -61,6 +61,8 @@ class TransportLayer::Impl final : public UdpSocket::Host,
   Result<FlowId, std::string> send_raw(std::string bytes, const Target& t);
 
   // UdpSocket::Host, StreamAcceptor::Host, StreamConnection::Host.
+  void on_batch_begin() override { in_udp_batch_ = true; }
+  void on_batch_end() override;
   void on_datagram(std::size_t listener, std::string_view bytes, const udp::endpoint& from) override;
   void on_accept(std::size_t listener, tcp::socket socket) override;
   TransportCounters& counters() override { return counters_; }
@@ -91,6 +93,9 @@ class TransportLayer::Impl final : public UdpSocket::Host,
   std::size_t first_listener(Protocol p) const;
   bool started_ = false;
   bool closed_ = false;
+  // Inside a received UDP batch: UDP sends are queued and leave together
+  // (sendmmsg) when the batch ends, not one sendto each.
+  bool in_udp_batch_ = false;
 
  private:
   void deliver(std::string_view bytes, Framing framing, const Source& src);
@@ -110,7 +115,8 @@ void TransportLayer::Impl::bind_listener(std::size_t index, const ListenSpec& sp
   BoundListener bound{spec.protocol, addr.to_string(), 0};
   if (spec.protocol == Protocol::Udp) {
     slot.udp = std::make_shared<UdpSocket>(io_, udp::endpoint(addr, spec.port),
-                                           config_.socket_buffer_bytes, *this, index);
+                                           config_.socket_buffer_bytes,
+                                           config_.limits.max_message_size, *this, index);
     bound.port = slot.udp->local_endpoint().port();
   } else {
     if (spec.protocol == Protocol::Tls && !server_tls_) {
@@ -163,6 +169,15 @@ void TransportLayer::Impl::close() {
 }
 
 // ---- inbound ---------------------------------------------------------------
+
+void TransportLayer::Impl::on_batch_end() {
+  in_udp_batch_ = false;
+  // Any listener may have been replied from (Target::listener), not only
+  // the one that received the batch.
+  for (Slot& s : slots_) {
+    if (s.udp && s.udp->has_queued()) s.udp->flush();
+  }
+}
 
 void TransportLayer::Impl::on_datagram(std::size_t listener, std::string_view bytes,
                                        const udp::endpoint& from) {
@@ -311,13 +326,12 @@ Result<FlowId, std::string> TransportLayer::Impl::send_udp(std::string_view byte
     }
   }
   if (sock == nullptr) return fail(std::string("no UDP listener for this address family"));
-  if (!sock->send_to(bytes, udp::endpoint(addr, t.port))) {
-    ++counters_.udp_send_drops;
-    ++counters_.send_failures;
+  // The socket counts datagrams_out/bytes_out when the kernel takes the
+  // datagram, udp_send_drops/send_failures when it refuses it. A queued
+  // datagram that fails later at the flush is only counted.
+  if (!sock->send_to(bytes, udp::endpoint(addr, t.port), in_udp_batch_)) {
     return fail(std::string("UDP send failed"));
   }
-  ++counters_.datagrams_out;
-  counters_.bytes_out += bytes.size();
   return FlowId{0};
 }
 
