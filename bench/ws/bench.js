@@ -99,7 +99,18 @@ function renice(pids, nice) {
   const tids = [];
   for (const pid of pids) for (const tid of fs.readdirSync(`/proc/${pid}/task`)) tids.push(tid);
   execFileSync('renice', ['-n', String(nice), '-p', ...tids], { stdio: 'ignore' });
+  // With autogroup scheduling, CPU is first shared between sessions (each
+  // build someone started is one): the nice of the server's group counts.
+  setAutogroupNice(pids[0], nice);
   return tids.length;
+}
+
+function setAutogroupNice(pid, nice) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch {
+    // no autogroup scheduling, or not allowed
+  }
 }
 
 function loadavg() {
@@ -306,7 +317,7 @@ function markdown(r) {
   L.push(`| before logins (users loaded) | ${kib(m0.rssKiB)} | ${kib(m0.pssKiB)} |`);
   L.push(`| ${r.memory.sessions.toLocaleString('en')} idle sessions with open WebSocket | ${kib(m1.rssKiB)} | ${kib(m1.pssKiB)} |`);
   L.push(`| **per idle session** | ${r.memory.perSessionRssB.toLocaleString('en')} B | ${r.memory.perSessionPssB.toLocaleString('en')} B |`, '');
-  if (r.nice !== undefined) L.push(`Message steps with the server and the generator at nice ${r.nice} (the machine is shared with other people's builds).`, '');
+  if (r.nice !== undefined) L.push(`Message steps with the server and the generator (threads and autogroup) at nice ${r.nice}: the machine is shared with other people's builds.`, '');
   L.push('| offered msg/s | sent/s | received/s | send→message p50 / p99 (ms) | send→status p50 / p99 (ms) | delivered | failed | missing | server CPU | server waiting for a CPU | generator CPU (per process) | sessions held after | load avg |');
   L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of r.steps) {
@@ -367,7 +378,7 @@ async function main() {
   if (nice) {
     const n = renice([a.pid, process.pid, ...workers.map((w) => w.child.pid)], Number(nice));
     result.nice = Number(nice);
-    log(`reniced ${n} threads (server, generator) to ${nice} for the message steps`);
+    log(`reniced ${n} threads (server, generator) and their autogroup to ${nice} for the message steps`);
   }
   result.steps = [];
   for (let i = 0; i < a.rates.length; i++) {
@@ -380,6 +391,7 @@ async function main() {
     fs.writeFileSync(path.join(a.out, 'result.json'), `${JSON.stringify(result, null, 1)}\n`);
     await sleep(2000);
   }
+  if (nice) setAutogroupNice(a.pid, 0);
   result.finalCounters = await counters(workers);
   result.memory.afterSteps = memOf(a.pid);
   result.machine.loadavgEnd = loadavg();

@@ -10,7 +10,10 @@
 #
 # Logins cost one Argon2id each on the server: --login-budget S stops logging
 # in after S seconds and runs the rest with the sessions it has (the report
-# says so).
+# says so). On a machine shared with other jobs, PARLEY_BENCH_NICE=-10 (root)
+# gives the server and the generator that nice value (threads and autogroup)
+# for the message steps only; each step reports how long the server waited
+# for a CPU.
 #
 # PATH (or $PARLEY) is a release build of parley, default build-release/parley.
 # Results go to bench/ws/results/<UTC time>-n<N>/ (result.json, summary.md,
