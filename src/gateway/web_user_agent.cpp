@@ -128,6 +128,10 @@ void WebUserAgent::on_incoming_message(const sip::Message& request, const sip::F
     return;
   }
   web::WebSessionId session(flow.id);
+  if (auto p = pending_.find(session); p != pending_.end() && p->second.incoming >= kMaxUnacknowledged) {
+    answer(request, flow, 480, "Browser is not keeping up");
+    return;
+  }
   std::string id = "m" + std::to_string(next_message_++);
   web::codec::MessageEvent event;
   event.id = id;
@@ -144,6 +148,14 @@ void WebUserAgent::on_incoming_message(const sip::Message& request, const sip::F
     return;
   }
   incoming_.emplace(std::move(id), Incoming{session, request, SteadyClock::now() + kAckTimeout});
+  count(session, 1, 0);
+}
+
+void WebUserAgent::count(web::WebSessionId session, int incoming, int outgoing) {
+  Pending& p = pending_[session];
+  p.incoming = static_cast<std::uint32_t>(static_cast<int>(p.incoming) + incoming);
+  p.outgoing = static_cast<std::uint32_t>(static_cast<int>(p.outgoing) + outgoing);
+  if (p.incoming == 0 && p.outgoing == 0) pending_.erase(session);
 }
 
 void WebUserAgent::ack_message(web::WebSessionId session, std::string_view server_id) {
@@ -152,6 +164,7 @@ void WebUserAgent::ack_message(web::WebSessionId session, std::string_view serve
   ++stats_.delivered_to_browser;
   answer(it->second.request, flow_of(session), 200);
   incoming_.erase(it);
+  count(session, -1, 0);
 }
 
 void WebUserAgent::answer(const sip::Message& request, const sip::Flow& flow, int status,
@@ -178,6 +191,9 @@ void WebUserAgent::send_message(web::WebSessionId session, const web::OutgoingMe
   const std::string& user = s->second;
   if (seen_before(session, message.id)) return;
   auto fail = [&](int code, std::string_view reason) { report(session, message.id, code, reason); };
+  if (auto p = pending_.find(session); p != pending_.end() && p->second.outgoing >= kMaxInFlight) {
+    return fail(503, "Too many messages on their way; wait for their status");
+  }
   sip::Uri target;
   if (message.to.find(':') != std::string::npos) {
     auto parsed = sip::parse_uri(message.to);
@@ -217,6 +233,7 @@ void WebUserAgent::send_message(web::WebSessionId session, const web::OutgoingMe
 
   ++stats_.sent_from_browser;
   outgoing_.emplace(branch, Outgoing{session, message.id, now + kAnswerTimeout});
+  count(session, 0, 1);
   // The user's other tabs show what was sent from this one.
   web::codec::MessageEvent copy;
   copy.id = "m" + std::to_string(next_message_++);
@@ -237,6 +254,7 @@ void WebUserAgent::on_response(const sip::Message& response) {
   auto it = outgoing_.find(response.vias.front().branch());
   if (it == outgoing_.end()) return;
   report(it->second.session, it->second.client_id, response.status_code, response.reason);
+  count(it->second.session, 0, -1);
   outgoing_.erase(it);
 }
 
@@ -276,11 +294,13 @@ void WebUserAgent::on_timer(TimePoint now) {
     }
     ++stats_.unacknowledged;
     answer(it->second.request, flow_of(it->second.session), 408);
+    count(it->second.session, -1, 0);
     it = incoming_.erase(it);
   }
   std::erase_if(outgoing_, [&](const auto& entry) {
     if (entry.second.deadline > now) return false;
     report(entry.second.session, entry.second.client_id, 408, "No answer");
+    count(entry.second.session, 0, -1);
     return true;
   });
 }

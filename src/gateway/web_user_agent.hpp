@@ -68,6 +68,11 @@ class WebUserAgent {
 
   const WebUserAgentStats& stats() const { return stats_; }
 
+  // A browser that does not keep up (no acks) or floods sends is refused
+  // rather than growing the server's memory: beyond these, incoming
+  // messages get 480 and sends fail at once with 503.
+  static constexpr std::uint32_t kMaxUnacknowledged = 256;
+  static constexpr std::uint32_t kMaxInFlight = 128;
   static constexpr auto kAckTimeout = std::chrono::seconds(10);
   static constexpr auto kAnswerTimeout = std::chrono::seconds(64);
 
@@ -109,6 +114,12 @@ class WebUserAgent {
   std::unordered_map<std::string, Incoming> incoming_;   // server message id -> pending answer
   std::unordered_map<std::string, Outgoing> outgoing_;   // our Via branch -> browser's message
   std::unordered_map<web::WebSessionId, SentIds> sent_;  // per live or recently live session
+  struct Pending {
+    std::uint32_t incoming = 0;  // in incoming_
+    std::uint32_t outgoing = 0;  // in outgoing_
+  };
+  std::unordered_map<web::WebSessionId, Pending> pending_;  // only sessions with something pending
+  void count(web::WebSessionId session, int incoming, int outgoing);
   std::uint64_t next_message_ = 1;
   WebUserAgentStats stats_;
 };

@@ -338,3 +338,55 @@ TEST_F(WebUserAgentTest, ResentMessageIdIsNotSentTwiceAndGetsItsStatusAgain) {
 
 }  // namespace
 }  // namespace parley::gateway
+
+namespace parley::gateway {
+namespace {
+
+TEST_F(WebUserAgentTest, BrowserThatDoesNotAcknowledgeIsRefusedBeyondTheLimit) {
+  open(WebSessionId(7), "alice");
+  std::vector<sip::Endpoint> endpoints;
+  agent_.add_endpoints("alice", endpoints);
+  sip::Flow flow{7, true, std::string(kWebHost), 0, std::string(kWebTransport)};
+  for (std::uint32_t i = 0; i <= WebUserAgent::kMaxUnacknowledged; ++i) {
+    sip::Message m = phone_message("sip:alice@localhost", "n" + std::to_string(i));
+    m.vias.front().params.set("branch", "z9hG4bKflood" + std::to_string(i));
+    ASSERT_TRUE(agent_.deliver(m, flow));
+  }
+  EXPECT_EQ(frames_.size(), WebUserAgent::kMaxUnacknowledged);
+  ASSERT_EQ(injected_.size(), 1u) << "only the one over the limit is answered at once";
+  EXPECT_EQ(injected_.front().first.status_code, 480);
+  injected_.clear();
+  // One ack makes room for one more.
+  agent_.ack_message(WebSessionId(7), std::string(frames_.front().body.at("id").as_string()));
+  injected_.clear();
+  ASSERT_TRUE(agent_.deliver(phone_message("sip:alice@localhost", "room again"), flow));
+  EXPECT_TRUE(injected_.empty());
+  EXPECT_EQ(frames_.size(), WebUserAgent::kMaxUnacknowledged + 1);
+}
+
+TEST_F(WebUserAgentTest, TooManySendsInFlightFailAtOnce) {
+  register_bob_phone();
+  open(WebSessionId(7), "alice");
+  for (std::uint32_t i = 0; i < WebUserAgent::kMaxInFlight; ++i) {
+    agent_.send_message(WebSessionId(7), {"c" + std::to_string(i), "bob", "x"}, now_);
+  }
+  pump();
+  EXPECT_EQ(network_.size(), WebUserAgent::kMaxInFlight);
+  agent_.send_message(WebSessionId(7), {"over", "bob", "x"}, now_);
+  pump();
+  EXPECT_EQ(network_.size(), WebUserAgent::kMaxInFlight);
+  ASSERT_FALSE(frames_.empty());
+  EXPECT_EQ(frames_.back().body.at("id"), "over");
+  EXPECT_EQ(frames_.back().body.at("code"), 503);
+  // Answers free the slots.
+  sip::Message ok = sip::make_response(network_.front(), 200);
+  ok.to.params.set("tag", "t");
+  proxy_->on_message(std::move(ok), phone_, now_);
+  pump();
+  agent_.send_message(WebSessionId(7), {"next", "bob", "x"}, now_);
+  pump();
+  EXPECT_EQ(network_.size(), WebUserAgent::kMaxInFlight + 1);
+}
+
+}  // namespace
+}  // namespace parley::gateway
