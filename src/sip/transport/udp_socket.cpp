@@ -19,9 +19,10 @@ namespace {
 // wakeup finds a few to a few dozen datagrams queued; one syscall for all of
 // them instead of one recvfrom (plus a final EAGAIN) each is the point.
 constexpr unsigned kBatch = 32;
-// Batches per readiness wakeup before yielding to other handlers (timers,
-// TCP): 256 datagrams, as the recvfrom loop before.
-constexpr int kMaxBatches = 8;
+// Datagrams per readiness wakeup before yielding to other handlers (timers,
+// TCP), as the recvfrom loop before; and a bound on reads, errors included.
+constexpr int kDrainBudget = 256;
+constexpr int kMaxReads = 32;
 // The largest UDP payload plus one, so "too large" stays visible.
 constexpr std::size_t kMaxSlot = 65536;
 
@@ -71,10 +72,14 @@ void UdpSocket::arm() {
 void UdpSocket::drain() {
   // Readiness plus non-blocking batch reads: no handler allocation and one
   // syscall per batch, not per datagram.
-  for (int b = 0; b < kMaxBatches; ++b) {
+  int budget = kDrainBudget;
+  for (int reads = 0; reads < kMaxReads; ++reads) {
     const int n = receive_batch();
     if (n < 0) {
-      if (would_block(-n)) break;
+      if (would_block(-n)) {
+        arm();
+        return;
+      }
       // ICMP errors from earlier sends surface here (ECONNREFUSED); EINTR.
       // The socket stays usable.
       if (!socket_.is_open()) return;
@@ -86,27 +91,32 @@ void UdpSocket::drain() {
     // was handled the next requests have often arrived (a client answers
     // our reply at once), and one more read is cheaper than re-arming the
     // reactor (epoll_ctl + epoll_wait).
-    if (b + 1 == kMaxBatches) {
-      // Budget spent with datagrams likely still queued. Asio's reactor is
-      // edge-triggered, so a readiness wait now could sleep until the next
-      // datagram; resume through the handler queue instead.
-      asio::post(socket_.get_executor(), [self = shared_from_this()] {
-        if (self->host_ != nullptr) self->drain();
-      });
-      return;
-    }
+    budget -= n;
+    if (budget <= 0) break;
   }
-  arm();
+  // Budget spent with datagrams likely still queued. Asio's reactor is
+  // edge-triggered, so a readiness wait now could sleep until the next
+  // datagram; resume through the handler queue instead, after whatever
+  // else (timers, TCP) is ready.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->host_ != nullptr) self->drain();
+  });
 }
 
 // Returns the number of datagrams read or -errno.
 int UdpSocket::receive_batch() {
-  for (unsigned i = 0; i < kBatch; ++i) {
+  // Ask for twice what the last read got (1..kBatch): recvmmsg tries one
+  // more datagram than it finds, which costs more than a read when
+  // datagrams come one per wakeup (a quiet server).
+  const unsigned want = read_size_;
+  for (unsigned i = 0; i < want; ++i) {
     in_msgs_[i].msg_hdr.msg_namelen = static_cast<socklen_t>(in_from_[i].capacity());
     in_msgs_[i].msg_hdr.msg_flags = 0;
   }
-  const int n = ::recvmmsg(socket_.native_handle(), in_msgs_.data(), kBatch, MSG_DONTWAIT, nullptr);
-  return n < 0 ? -errno : n;
+  const int n = ::recvmmsg(socket_.native_handle(), in_msgs_.data(), want, MSG_DONTWAIT, nullptr);
+  if (n < 0) return -errno;
+  read_size_ = std::clamp(2 * static_cast<unsigned>(n), 1U, kBatch);
+  return n;
 }
 
 void UdpSocket::deliver_batch(int count) {

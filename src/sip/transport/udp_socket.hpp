@@ -94,6 +94,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   std::string out_bytes_;
   std::vector<Outgoing> out_;
   std::size_t head_ = 0;
+  unsigned read_size_ = 1;  // datagrams asked of the next recvmmsg
   bool waiting_write_ = false;
 };
 
