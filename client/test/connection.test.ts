@@ -204,6 +204,6 @@ describe('Connection', () => {
     FakeSocket.last().receive('not json');
     FakeSocket.last().receive({ type: 'presence', user: 7 });
     FakeSocket.last().receive({ type: 'presence', user: 'bob', online: true, extra: 1 });
-    expect(received).toEqual([{ type: 'presence', user: 'bob', online: true, extra: 1 }]);
+    expect(received).toEqual([{ type: 'presence', changes: [{ user: 'bob', online: true }] }]);
   });
 });

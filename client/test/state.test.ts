@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IncomingMsg } from '../src/api/types';
+import { parseServerMsg, type IncomingMsg, type PresenceMsg } from '../src/api/types';
 import { peerKey, peerOfMessage } from '../src/chat/peer';
 import { chatReducer, emptyChat, loadChat, orderedConversations, saveChat, totalUnread, type ChatAction, type ChatState } from '../src/chat/state';
 import { MemoryStorage } from './helpers';
@@ -122,9 +122,21 @@ describe('chatReducer', () => {
   it('applies presence updates to known users only', () => {
     let s = run([{ type: 'users', users }]);
     expect(s.users.map((u) => u.name)).toEqual(['alice', 'bob']);
-    s = chatReducer(s, { type: 'presence', user: 'bob', online: true });
+    s = chatReducer(s, { type: 'presence', changes: [{ user: 'bob', online: true }] });
     expect(s.users.find((u) => u.name === 'bob')!.online).toBe(true);
-    expect(chatReducer(s, { type: 'presence', user: 'nobody', online: true })).toBe(s);
+    expect(chatReducer(s, { type: 'presence', changes: [{ user: 'nobody', online: true }] })).toBe(s);
+  });
+
+  it('applies several presence changes from one frame', () => {
+    let s = run([{ type: 'users', users }]);
+    const m = parseServerMsg('{"type":"presence","users":[{"user":"alice","online":false},{"user":"bob","online":true}]}');
+    expect(m).not.toBeNull();
+    s = chatReducer(s, { type: 'presence', changes: (m as PresenceMsg).changes });
+    expect(s.users.map((u) => [u.name, u.online])).toEqual([['alice', false], ['bob', true]]);
+    expect(parseServerMsg('{"type":"presence","users":[{"user":"bob"}]}')).toBeNull();
+    expect(parseServerMsg('{"type":"presence","user":"bob","online":true}')).toEqual({
+      type: 'presence', changes: [{ user: 'bob', online: true }],
+    });
   });
 
   it('saves and restores conversations', () => {

@@ -21,6 +21,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto kHousekeeping = std::chrono::seconds(1);
+constexpr auto kPresenceBatch = std::chrono::milliseconds(100);
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -38,7 +39,8 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
         agent(s.domain(), s.directory(), agent_ports()),
         api(std::move(c.api), *this, server, [] { return SteadyClock::now(); }, wall_ms),
         server(core, std::move(c.server), api),
-        housekeeping(core) {}
+        housekeeping(core),
+        presence_timer(core) {}
 
   WebUserAgentPorts agent_ports() {
     WebUserAgentPorts p;
@@ -136,8 +138,42 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
         last_online.erase(it);
       }
       log->debug("event=presence user={} online={}", name, now_online);
-      api.push_to_all(web::codec::encode_presence(name, now_online));
+      queue_presence(name, now_online);
     }
+  }
+
+  // Every socket hears every change, so a burst of N logins would cost N
+  // frames per socket; gathered for kPresenceBatch, it costs a few.
+  void queue_presence(const std::string& name, bool online) {
+    auto [it, added] = presence_queue.try_emplace(name, online);
+    if (!added) {
+      it->second = online;
+    } else {
+      presence_order.push_back(name);
+    }
+    if (presence_armed) return;
+    presence_armed = true;
+    presence_timer.expires_after(kPresenceBatch);
+    presence_timer.async_wait([this](const boost::system::error_code& ec) {
+      presence_armed = false;
+      if (ec) return;
+      flush_presence();
+    });
+  }
+
+  void flush_presence() {
+    std::vector<std::pair<std::string, bool>> changes;
+    changes.reserve(presence_order.size());
+    for (auto& name : presence_order) {
+      auto it = presence_queue.find(name);
+      changes.emplace_back(std::move(name), it->second);
+    }
+    presence_order.clear();
+    presence_queue.clear();
+    if (changes.empty()) return;
+    api.push_to_all(changes.size() == 1
+                        ? web::codec::encode_presence(changes[0].first, changes[0].second)
+                        : web::codec::encode_presence_list(changes));
   }
 
   // ---- WebEndpoints (called by the SIP service) ----
@@ -172,6 +208,10 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   web::Api api;
   web::WebServer server;
   asio::steady_timer housekeeping;
+  asio::steady_timer presence_timer;
+  bool presence_armed = false;
+  StringMap<bool> presence_queue;          // user -> latest online state not pushed yet
+  std::vector<std::string> presence_order;  // the queue's users, first change first
   bool watching = false;
   std::unordered_set<std::string, StringHash, std::equal_to<>> last_online;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
@@ -196,6 +236,7 @@ Status<std::string> WebService::start() {
 
 void WebService::stop() {
   impl_->housekeeping.cancel();
+  impl_->presence_timer.cancel();
   impl_->hashing.stop();
   impl_->api.close_all();
   impl_->server.stop();

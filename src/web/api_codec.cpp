@@ -93,6 +93,15 @@ std::string encode_presence(std::string_view user, bool online) {
   return json::serialize(json::object{{"type", "presence"}, {"user", user}, {"online", online}});
 }
 
+std::string encode_presence_list(const std::vector<std::pair<std::string, bool>>& changes) {
+  json::array users;
+  users.reserve(changes.size());
+  for (const auto& [user, online] : changes) {
+    users.push_back(json::object{{"user", user}, {"online", online}});
+  }
+  return json::serialize(json::object{{"type", "presence"}, {"users", std::move(users)}});
+}
+
 std::string encode_error(std::string_view code, std::string_view message,
                          std::optional<std::uint64_t> seq) {
   json::object o{{"type", "error"}, {"code", code}, {"message", message}};

@@ -7,7 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "base/result.hpp"
 #include "web/api_delegate.hpp"
@@ -32,6 +34,8 @@ std::string encode_message(const MessageEvent& m);
 // api.md `message.status`: delivered when 200 <= code < 300.
 std::string encode_message_status(std::string_view id, int code, std::string_view reason);
 std::string encode_presence(std::string_view user, bool online);
+// Several users' changes in one frame (api.md `presence` with `users`).
+std::string encode_presence_list(const std::vector<std::pair<std::string, bool>>& changes);
 std::string encode_error(std::string_view code, std::string_view message,
                          std::optional<std::uint64_t> seq = std::nullopt);
 std::string encode_hello(const UserInfo& user, std::uint64_t last_seq, std::int64_t server_time_ms);

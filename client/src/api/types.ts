@@ -35,7 +35,10 @@ export interface IncomingMsg {
   content_type?: string;
   time_ms: number;
 }
-export interface PresenceMsg { type: 'presence'; user: string; online: boolean }
+export interface PresenceChange { user: string; online: boolean }
+// api.md `presence`: one user's change, or several at once in `users`;
+// parseServerMsg turns both into `changes`.
+export interface PresenceMsg { type: 'presence'; changes: PresenceChange[] }
 export interface ErrorMsg { type: 'error'; code: string; message?: string; seq?: number }
 
 export type ServerMsg = HelloMsg | PongMsg | StatusMsg | IncomingMsg | PresenceMsg | ErrorMsg;
@@ -75,8 +78,14 @@ export function parseServerMsg(text: string): ServerMsg | null {
         isStr(v.text) && isStrOrNull(v.from_user) && isStrOrNull(v.to_user)
         ? (v as unknown as IncomingMsg)
         : null;
-    case 'presence':
-      return isStr(v.user) && typeof v.online === 'boolean' ? (v as unknown as PresenceMsg) : null;
+    case 'presence': {
+      const isChange = (c: unknown): c is PresenceChange =>
+        isObj(c) && isStr(c.user) && typeof c.online === 'boolean';
+      if (Array.isArray(v.users)) {
+        return v.users.every(isChange) ? { type: 'presence', changes: v.users } : null;
+      }
+      return isChange(v) ? { type: 'presence', changes: [{ user: v.user, online: v.online }] } : null;
+    }
     case 'error':
       return isStr(v.code) ? (v as unknown as ErrorMsg) : null;
     default:

@@ -179,7 +179,7 @@ export class ParleyClient {
         this.dispatch({ type: 'incoming', msg: m });
         break;
       case 'presence':
-        this.dispatch({ type: 'presence', user: m.user, online: m.online });
+        this.dispatch({ type: 'presence', changes: m.changes });
         break;
       case 'error':
         this.onFrameError(m.seq, m.code, m.message);

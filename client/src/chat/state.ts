@@ -32,7 +32,7 @@ export interface ChatState {
 
 export type ChatAction =
   | { type: 'users'; users: UserWithPresence[] }
-  | { type: 'presence'; user: string; online: boolean }
+  | { type: 'presence'; changes: { user: string; online: boolean }[] }
   | { type: 'select'; peer: string | null; now_ms: number }
   | { type: 'local_send'; id: string; to: string; text: string; time_ms: number }
   | { type: 'status'; msg: StatusMsg }
@@ -78,8 +78,12 @@ export function chatReducer(state: ChatState, a: ChatAction): ChatState {
     case 'users':
       return { ...state, users: a.users.slice().sort((x, y) => x.name.localeCompare(y.name)) };
     case 'presence': {
-      if (!state.users.some((u) => u.name === a.user)) return state;
-      return { ...state, users: state.users.map((u) => (u.name === a.user ? { ...u, online: a.online } : u)) };
+      const latest = new Map(a.changes.map((c) => [c.user, c.online]));
+      if (!state.users.some((u) => latest.has(u.name))) return state;
+      return {
+        ...state,
+        users: state.users.map((u) => (latest.has(u.name) ? { ...u, online: latest.get(u.name)! } : u)),
+      };
     }
     case 'select': {
       if (a.peer === null) return { ...state, selected: null };

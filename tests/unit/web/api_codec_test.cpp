@@ -62,6 +62,7 @@ TEST(ApiCodec, EncodersProduceTheServerExamples) {
   expect_same_json(encode_message_status("c-1f3a", 480, "Temporarily Unavailable"),
                    "s2c.message.status.json");
   expect_same_json(encode_presence("bob", true), "s2c.presence.json");
+  expect_same_json(encode_presence_list({{"bob", true}, {"carol", false}}), "s2c.presence.users.json");
   expect_same_json(encode_error("unknown_type", "unknown message type", 18), "s2c.error.json");
   MessageEvent m;
   m.id = "m-000042";
@@ -77,7 +78,8 @@ TEST(ApiCodec, EncodersProduceTheServerExamples) {
 TEST(ApiCodec, EveryServerExampleIsCovered) {
   // A new s2c example must get an encoder check above.
   std::set<std::string> covered{"s2c.hello.json", "s2c.pong.json", "s2c.message.status.json",
-                                "s2c.presence.json", "s2c.error.json", "s2c.message.json"};
+                                "s2c.presence.json", "s2c.error.json", "s2c.message.json",
+                                "s2c.presence.users.json"};
   for (const auto& e : fs::directory_iterator(fs::path(PARLEY_SOURCE_DIR) / "protocol/examples")) {
     const std::string name = e.path().filename().string();
     if (name.starts_with("s2c.")) {
