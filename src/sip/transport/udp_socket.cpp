@@ -94,10 +94,10 @@ void UdpSocket::drain() {
     budget -= n;
     if (budget <= 0) break;
   }
-  // Budget spent with datagrams likely still queued. Asio's reactor is
-  // edge-triggered, so a readiness wait now could sleep until the next
-  // datagram; resume through the handler queue instead, after whatever
-  // else (timers, TCP) is ready.
+  // Budget spent with datagrams likely still queued: let whatever else is
+  // ready (timers, TCP) run, then come back through the handler queue. A
+  // readiness wait would work too (Asio re-arms it with EPOLL_CTL_MOD,
+  // which reports data already queued) but costs two syscalls.
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->host_ != nullptr) self->drain();
   });

@@ -55,7 +55,7 @@ TEST(UdpBatch, ManyDatagramsArrivingAtOnceAreAllDeliveredInOrder) {
   test::Harness h;
   h.start(test::config_with({Protocol::Udp}));
   Client client(h.io);
-  // More than one wakeup's budget (8 batches of 32): the rest must follow
+  // More than one wakeup's budget (256 datagrams): the rest must follow
   // without any further datagram arriving.
   constexpr std::size_t kCount = 600;
   for (std::size_t i = 0; i < kCount; ++i) {
