@@ -3,27 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "../../fuzz/corpus_replay.hpp"
 #include "../../fuzz/pidf_check.hpp"
 
 namespace parley::presence {
 namespace {
 
 int replay(const std::filesystem::path& dir) {
-  if (!std::filesystem::is_directory(dir)) return 0;
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_regular_file() || entry.path().filename().string().front() == '.') continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    auto failure = fuzz::check_pidf_input(bytes.str());
-    EXPECT_FALSE(failure.has_value()) << entry.path() << ": " << failure.value_or("");
-    ++files;
-  }
-  return files;
+  auto result =
+      parley::fuzz::replay_corpus(dir, [](const std::string& bytes) { return fuzz::check_pidf_input(bytes); });
+  for (const auto& failure : result.failures) ADD_FAILURE() << failure;
+  return result.files;
 }
 
 TEST(PidfCorpus, SeedsHoldTheInvariants) {
