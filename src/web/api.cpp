@@ -102,8 +102,11 @@ bool Api::Impl::send_to_session(const WebSession& s, const std::string& json) {
 void Api::Impl::log_refusal(std::string_view session_id, std::string_view client_ip,
                             const Refusal& r) {
   ++stats.refused_requests;
-  log->warn("event=refused code={} session={} addr={}", r.code, id_prefix(session_id),
-            loggable(client_ip));
+  // Anyone can send refused requests at line rate: the log gets a budget.
+  std::uint64_t suppressed = 0;
+  if (!log_budget.allow(now(), suppressed)) return;
+  log->warn("event=refused code={} session={} addr={} suppressed_before={}", r.code,
+            id_prefix(session_id), loggable(client_ip), suppressed);
 }
 
 // ---- Api ----

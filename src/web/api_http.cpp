@@ -110,8 +110,11 @@ void Api::Impl::login(const HttpRequest& request,
   const auto wait = limiter.try_acquire(request.client_ip, to_lower(body->user), now());
   if (wait.count() > 0) {
     ++stats.logins_limited;
-    log->warn("event=login-limited user={} addr={}", loggable(body->user),
-              loggable(request.client_ip));
+    std::uint64_t suppressed = 0;
+    if (log_budget.allow(now(), suppressed)) {
+      log->warn("event=login-limited user={} addr={} suppressed_before={}", loggable(body->user),
+                loggable(request.client_ip), suppressed);
+    }
     return respond(error_response(429, "rate_limited", "too many failed logins", wait.count()));
   }
   std::string user = body->user;
@@ -136,7 +139,11 @@ void Api::Impl::finish_login(const std::string& user, const std::string& client_
   if (!found) {
     // The token taken before the check stays taken: this is the counted failure.
     ++stats.logins_failed;
-    log->warn("event=login-failed user={} addr={}", loggable(user), loggable(client_ip));
+    std::uint64_t suppressed = 0;
+    if (log_budget.allow(now(), suppressed)) {
+      log->warn("event=login-failed user={} addr={} suppressed_before={}", loggable(user),
+                loggable(client_ip), suppressed);
+    }
     return respond(error_response(401, "bad_credentials", "unknown user or wrong password"));
   }
   limiter.refund(client_ip, to_lower(user), now());

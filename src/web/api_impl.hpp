@@ -12,6 +12,7 @@
 
 #include <spdlog/logger.h>
 
+#include "base/log_budget.hpp"
 #include "base/result.hpp"
 #include "web/api.hpp"
 #include "web/login_limiter.hpp"
@@ -88,6 +89,7 @@ struct Api::Impl {
   bool closing = false;
   TimePoint last_sweep{};
   std::shared_ptr<spdlog::logger> log;
+  log::LogBudget log_budget;  // refusals and failed logins: see log_budget.hpp
 };
 
 // HTTP answers and log helpers shared by the three files.

@@ -56,6 +56,29 @@ TEST_F(ApiLoggingTest, EventsWithoutSecrets) {
   EXPECT_EQ(text.find(l.id), std::string::npos);  // only a prefix
 }
 
+TEST_F(ApiLoggingTest, AFloodOfRefusalsIsCountedNotLoggedLineByLine) {
+  const Login l = login();
+  for (int i = 0; i < 200; ++i) {
+    HttpRequest tampered = signed_request(l, "GET", "/api/v1/users");
+    tampered.target = "/api/v1/session";
+    EXPECT_EQ(call(tampered).status, 401);
+  }
+  std::string text = logged();
+  std::size_t lines = 0;
+  for (std::size_t p = text.find("event=refused"); p != std::string::npos;
+       p = text.find("event=refused", p + 1)) {
+    ++lines;
+  }
+  EXPECT_LE(lines, 20u) << "one second's budget";
+  EXPECT_EQ(api_->stats().refused_requests, 200u) << "every refusal is still counted";
+  // The next second's first line says how many were left out.
+  advance(1100ms);
+  HttpRequest tampered = signed_request(l, "GET", "/api/v1/users");
+  tampered.target = "/api/v1/session";
+  EXPECT_EQ(call(tampered).status, 401);
+  EXPECT_NE(logged().find("suppressed_before=180"), std::string::npos) << logged();
+}
+
 TEST_F(ApiLoggingTest, UntrustedValuesCannotForgeFields) {
   EXPECT_EQ(login_request("eve\nevent=login-ok user=root", "x").status, 401);
   const std::string text = logged();
