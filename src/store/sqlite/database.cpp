@@ -44,6 +44,13 @@ int Statement::step() {
   return sqlite3_step(stmt_);
 }
 
+bool Statement::next_row(int& rc) {
+  rc = step();
+  return rc == SQLITE_ROW;
+}
+
+bool Statement::done(int rc) { return rc == SQLITE_DONE; }
+
 std::string Statement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
   if (p == nullptr) return {};

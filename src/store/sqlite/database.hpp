@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/types.hpp"
 
@@ -37,6 +38,11 @@ class Statement {
 
   // SQLITE_ROW, SQLITE_DONE or an (extended) error code.
   int step();
+  // For row loops without SQLite's codes in sight: steps, true while a row
+  // is there; `rc` keeps the last code, and done(rc) tells the end of the
+  // rows from an error.
+  bool next_row(int& rc);
+  static bool done(int rc);
 
   // Columns are 0-based.
   std::string text(int column) const;
@@ -78,6 +84,18 @@ class Database {
   // NotFound, check/not-null -> Invalid, anything else -> Failed.
   StoreError error(int rc, std::string_view what) const;
   std::string last_message() const;
+
+  // Steps `st` to its end, collecting one `read()` per row (`read` reads the
+  // current row from `st`); a failed step is the error, named by `what`.
+  template <typename Read>
+  auto rows(Statement& st, std::string_view what, Read read)
+      -> StoreResult<std::vector<decltype(read())>> {
+    std::vector<decltype(read())> out;
+    int rc;
+    while (st.next_row(rc)) out.push_back(read());
+    if (!Statement::done(rc)) return fail(error(rc, what));
+    return out;
+  }
 
   // Runs `body` in a transaction (or a savepoint when one is already open).
   StoreStatus transaction(const std::function<StoreStatus()>& body);

@@ -175,8 +175,7 @@ StoreResult<std::vector<StoredMessage>> SqliteMessageRepository::search(UserId r
                                                                         RoomId room,
                                                                         std::size_t limit) {
   const std::string query = fts5_query(text);
-  std::vector<StoredMessage> out;
-  if (query.empty()) return out;
+  if (query.empty()) return std::vector<StoredMessage>{};
   // The query is bound, never spliced; fts5_query() makes it words only.
   auto st = db_.prepare(
       "SELECT " + std::string(kColumns) + std::string(kFrom) +
@@ -187,10 +186,7 @@ StoreResult<std::vector<StoredMessage>> SqliteMessageRepository::search(UserId r
       " ORDER BY m.id DESC LIMIT ?4");
   st.bind_text(1, query).bind_int(2, sql_id(reader)).bind_int(3, sql_id(room));
   st.bind_int(4, static_cast<std::int64_t>(clamp_limit(limit)));
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_message(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "search messages"));
-  return out;
+  return db_.rows(st, "search messages", [&] { return read_message(st); });
 }
 
 StoreStatus SqliteMessageRepository::mark_read(UserId user, RoomId room, MessageId up_to) {
@@ -215,14 +211,10 @@ StoreResult<std::vector<UnreadCount>> SqliteMessageRepository::unread_counts(Use
       "FROM room_members rm LEFT JOIN room_reads r ON r.room_id = rm.room_id AND r.user_id = ?1 "
       "WHERE rm.user_id = ?1 ORDER BY rm.room_id");
   st.bind_int(1, sql_id(user)).bind_int(2, static_cast<std::int64_t>(kMaxUnreadCount));
-  std::vector<UnreadCount> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    out.push_back(UnreadCount{RoomId(id_or_zero(st, 0)), MessageId(id_or_zero(st, 1)),
-                              static_cast<std::uint64_t>(st.int64(2))});
-  }
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "count unread"));
-  return out;
+  return db_.rows(st, "count unread", [&] {
+    return UnreadCount{RoomId(id_or_zero(st, 0)), MessageId(id_or_zero(st, 1)),
+                       static_cast<std::uint64_t>(st.int64(2))};
+  });
 }
 
 StoreStatus SqliteMessageRepository::enqueue_rows(MessageId message,
@@ -257,11 +249,7 @@ StoreResult<std::vector<StoredMessage>> SqliteMessageRepository::pending(std::st
                         "JOIN offline_queue q ON q.message_id = m.id WHERE q.identity = ?1 "
                         "ORDER BY q.message_id LIMIT ?2");
   st.bind_text(1, identity).bind_int(2, static_cast<std::int64_t>(clamp_limit(limit)));
-  std::vector<StoredMessage> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_message(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "read offline queue"));
-  return out;
+  return db_.rows(st, "read offline queue", [&] { return read_message(st); });
 }
 
 StoreStatus SqliteMessageRepository::mark_delivered(std::string_view identity,

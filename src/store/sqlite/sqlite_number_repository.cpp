@@ -57,11 +57,7 @@ StoreResult<Number> SqliteNumberRepository::find(std::string_view number) {
 StoreResult<std::vector<Number>> SqliteNumberRepository::list_for_user(UserId owner) {
   auto st = db_.prepare("SELECT id, user_id, number FROM numbers WHERE user_id = ?1 ORDER BY number");
   st.bind_int(1, sql_id(owner));
-  std::vector<Number> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_number(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "list numbers"));
-  return out;
+  return db_.rows(st, "list numbers", [&] { return read_number(st); });
 }
 
 }  // namespace parley::store::sqlite

@@ -74,11 +74,7 @@ StoreResult<std::vector<Registration>> SqliteRegistrationRepository::load_all() 
       "SELECT account_id, contact, instance_id, reg_id, transport, received_address,"
       " received_port, path, q, call_id, cseq, expires_at, updated_at, user_agent"
       " FROM registrations ORDER BY account_id, contact");
-  std::vector<Registration> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_registration(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "load registrations"));
-  return out;
+  return db_.rows(st, "load registrations", [&] { return read_registration(st); });
 }
 
 StoreResult<std::uint64_t> SqliteRegistrationRepository::delete_expired(std::int64_t now) {

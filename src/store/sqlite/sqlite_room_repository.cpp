@@ -177,11 +177,7 @@ StoreResult<Room> SqliteRoomRepository::find(std::string_view name) {
 StoreResult<std::vector<Room>> SqliteRoomRepository::list(std::string_view sql, std::int64_t arg) {
   auto st = db_.prepare(sql);
   if (arg != 0) st.bind_int(1, arg);
-  std::vector<Room> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_room(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "list rooms"));
-  return out;
+  return db_.rows(st, "list rooms", [&] { return read_room(st); });
 }
 
 StoreResult<std::vector<Room>> SqliteRoomRepository::list_public() {
@@ -278,14 +274,10 @@ StoreResult<std::vector<RoomMember>> SqliteRoomRepository::members(RoomId room) 
       "SELECT u.id, u.name, u.display_name, m.role, m.joined_at FROM room_members m "
       "JOIN users u ON u.id = m.user_id WHERE m.room_id = ?1 ORDER BY u.name");
   st.bind_int(1, sql_id(room));
-  std::vector<RoomMember> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    out.push_back(RoomMember{UserId(static_cast<std::uint64_t>(st.int64(0))), st.text(1),
-                             st.text(2), role_from_text(st.text(3)), st.int64(4)});
-  }
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "list members"));
-  return out;
+  return db_.rows(st, "list members", [&] {
+    return RoomMember{UserId(static_cast<std::uint64_t>(st.int64(0))), st.text(1), st.text(2),
+                      role_from_text(st.text(3)), st.int64(4)};
+  });
 }
 
 StoreStatus SqliteRoomRepository::invite(RoomId room, UserId user, UserId by, std::int64_t now_ms) {
@@ -331,16 +323,12 @@ StoreResult<std::vector<Invitation>> SqliteRoomRepository::invitations_for(UserI
       "SELECT i.room_id, r.name, i.user_id, i.invited_by, i.created_at FROM room_invitations i "
       "JOIN rooms r ON r.id = i.room_id WHERE i.user_id = ?1 ORDER BY r.name");
   st.bind_int(1, sql_id(user));
-  std::vector<Invitation> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    out.push_back(Invitation{RoomId(static_cast<std::uint64_t>(st.int64(0))), st.text(1),
-                             UserId(static_cast<std::uint64_t>(st.int64(2))),
-                             UserId(static_cast<std::uint64_t>(st.is_null(3) ? 0 : st.int64(3))),
-                             st.int64(4)});
-  }
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "list invitations"));
-  return out;
+  return db_.rows(st, "list invitations", [&] {
+    return Invitation{RoomId(static_cast<std::uint64_t>(st.int64(0))), st.text(1),
+                      UserId(static_cast<std::uint64_t>(st.int64(2))),
+                      UserId(static_cast<std::uint64_t>(st.is_null(3) ? 0 : st.int64(3))),
+                      st.int64(4)};
+  });
 }
 
 }  // namespace parley::store::sqlite

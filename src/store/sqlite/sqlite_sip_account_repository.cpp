@@ -114,11 +114,7 @@ StoreResult<std::vector<SipAccount>> SqliteSipAccountRepository::list_for_user(U
       "SELECT id, user_id, username, realm, ha1_md5, ha1_sha256 FROM sip_accounts "
       "WHERE user_id = ?1 ORDER BY username");
   st.bind_int(1, sql_id(owner));
-  std::vector<SipAccount> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_account(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "list SIP accounts"));
-  return out;
+  return db_.rows(st, "list SIP accounts", [&] { return read_account(st); });
 }
 
 }  // namespace parley::store::sqlite

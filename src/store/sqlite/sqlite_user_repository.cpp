@@ -124,11 +124,7 @@ StoreResult<User> SqliteUserRepository::find(UserId id) {
 
 StoreResult<std::vector<User>> SqliteUserRepository::list() {
   auto st = db_.prepare(std::string(kSelectUser) + "ORDER BY name");
-  std::vector<User> users;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) users.push_back(read_user(st));
-  if (rc != SQLITE_DONE) return fail(db_.error(rc, "list users"));
-  return users;
+  return db_.rows(st, "list users", [&] { return read_user(st); });
 }
 
 StoreResult<UserRepository::Login> SqliteUserRepository::find_login(std::string_view name) {
