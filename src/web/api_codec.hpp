@@ -13,6 +13,7 @@
 
 #include "base/result.hpp"
 #include "web/api_delegate.hpp"
+#include "web/chat_delegate.hpp"
 
 namespace parley::web::codec {
 
@@ -41,6 +42,13 @@ std::string encode_error(std::string_view code, std::string_view message,
 std::string encode_hello(const UserInfo& user, std::uint64_t last_seq, std::int64_t server_time_ms);
 std::string encode_pong(std::int64_t server_time_ms);
 std::string encode_user(const UserInfo& user);  // the `user` object
+// api.md `presence` with `status` and `note` (and `online` = status != offline).
+std::string encode_presence_state(std::string_view user, const PresenceView& presence);
+std::string encode_presence_states(const std::vector<std::pair<std::string, PresenceView>>& changes);
+// api.md `room.message`: the stored message's fields beside `type`.
+std::string encode_room_message(const StoredMessageView& message);
+// api.md `room.event`: kind joined|left|renamed|topic|deleted|invited|updated.
+std::string encode_room_event(std::string_view room, std::string_view kind, std::string_view user);
 
 // ---- browser → server ----
 
