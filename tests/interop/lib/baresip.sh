@@ -6,8 +6,14 @@
 # bs_start NAME USER PASS -- starts peer NAME registering sip:USER@$IT_DOMAIN
 # through the server ($IT_PROXY) as outbound proxy. Knobs (environment):
 #   BS_TRANSPORT  udp (default) | tcp
-#   BS_CONTACT    the one URI this peer can /message (baresip 1.0.0 only
-#                 messages its "current contact", from the contacts file)
+#   BS_CONTACT    the URIs this peer can /message, space separated; the
+#                 first is the current contact (baresip 1.0.0 only messages
+#                 its "current contact", from the contacts file at start;
+#                 bs_select_contact switches)
+#   BS_WATCH      URIs whose presence this peer SUBSCRIBEs to (contacts
+#                 with ;presence=p2p; loads the presence module)
+#   BS_PUBINT     PUBLISH interval in s (default 0: no PUBLISH; > 0 loads
+#                 the presence module, /presence_online|offline publish)
 #   BS_AUDIO_SRC  8 kHz mono s16 WAV sent in calls (default: silence).
 #                 aufile hangs up the call at end of file: make it long.
 #   BS_ANSWER     auto (default) | manual (incoming calls ring until /accept)
@@ -27,6 +33,10 @@ bs_start() {
 	port=$(it_ports 1 2) || it_fail "no free port pair for baresip $name"
 	rtp=$(it_rtp_range)
 	mkdir -p "$wd/rec"
+	local presence_module="" pubint=${BS_PUBINT:-0} uri
+	if [ -n "${BS_WATCH:-}" ] || [ "$pubint" != 0 ]; then
+		presence_module="module_app		presence.so"
+	fi
 	src=${BS_AUDIO_SRC:-}
 	if [ -z "$src" ]; then
 		src=$wd/silence.wav
@@ -60,16 +70,20 @@ module_tmp		uuid.so
 module_tmp		account.so
 module_app		contact.so
 module_app		menu.so
+$presence_module
 snd_path		$wd/rec
 EOF
 	# baresip appends ;lr to the outbound proxy itself
-	printf '"%s" <sip:%s@%s;transport=%s>;answermode=%s;audio_codecs=PCMU;regint=%s;pubint=0;auth_user=%s;auth_pass=%s;outbound="sip:%s;transport=%s"\n' \
-		"$name" "$user" "$IT_DOMAIN" "$transport" "${BS_ANSWER:-auto}" "$regint" "$user" "$pass" "$IT_PROXY" "$transport" >"$wd/accounts"
+	printf '"%s" <sip:%s@%s;transport=%s>;answermode=%s;audio_codecs=PCMU;regint=%s;pubint=%s;auth_user=%s;auth_pass=%s;outbound="sip:%s;transport=%s"\n' \
+		"$name" "$user" "$IT_DOMAIN" "$transport" "${BS_ANSWER:-auto}" "$regint" "$pubint" "$user" "$pass" "$IT_PROXY" "$transport" >"$wd/accounts"
 	: >"$wd/contacts"
-	if [ -n "${BS_CONTACT:-}" ]; then
-		echo "<$BS_CONTACT>" >"$wd/contacts"
-		printf '%s' "$BS_CONTACT" >"$wd/current_contact"
-	fi
+	for uri in ${BS_CONTACT:-}; do
+		echo "<$uri>" >>"$wd/contacts"
+		[ -f "$wd/current_contact" ] || printf '%s' "$uri" >"$wd/current_contact"
+	done
+	for uri in ${BS_WATCH:-}; do
+		echo "<$uri>;presence=p2p" >>"$wd/contacts"
+	done
 	mkfifo "$wd/ctl.fifo" || it_fail "mkfifo failed"
 	# stdin is the FIFO opened read-write: never EOF, writers never block.
 	# -t bounds the lifetime even if the harness dies.
@@ -190,6 +204,68 @@ bs_cmd() {
 
 # bs_message NAME TEXT -- MESSAGE to the peer's BS_CONTACT
 bs_message() { bs_cmd "$1" "/message $2"; }
+
+# bs_select_contact NAME URI -- makes URI (one of BS_CONTACT) the current
+# contact: /contact_next until baresip writes it to current_contact
+bs_select_contact() {
+	local wd=${BS_DIR[$1]} i n cur
+	grep -qxF "<$2>" "$wd/contacts" || it_fail "bs_select_contact: $2 is not in $1's BS_CONTACT"
+	n=$(wc -l <"$wd/contacts")
+	for ((i = 0; i <= n; i++)); do
+		cur=$(cat "$wd/current_contact" 2>/dev/null)
+		[ "$cur" = "$2" ] && return 0
+		bs_cmd "$1" "/contact_next"
+		local t
+		for ((t = 0; t < 30; t++)); do
+			[ "$(cat "$wd/current_contact" 2>/dev/null)" != "$cur" ] && break
+			sleep 0.1
+		done
+	done
+	it_fail "baresip $1 could not select contact $2 (current: $(cat "$wd/current_contact" 2>/dev/null))"
+}
+
+# bs_message_to NAME URI TEXT -- MESSAGE to URI (one of BS_CONTACT)
+bs_message_to() {
+	bs_select_contact "$1" "$2"
+	bs_message "$1" "$3"
+}
+
+# bs_contact_status NAME URI -> Online | Offline | Busy | Unknown, the
+# presence of a BS_WATCH contact as the /contacts list shows it
+bs_contact_status() {
+	local mark line
+	mark=$(bs_mark "$1")
+	bs_cmd "$1" "/contacts"
+	bs_wait "$1" "<$(it_ere "$2")>" 5 "$mark" >/dev/null || return 1
+	line=$(bs_grep "$1" "<$(it_ere "$2")>" "$mark" | sed 's/\x1b\[[0-9;]*m//g' | tail -1)
+	printf '%s\n' "$line" | grep -oE 'Online|Offline|Busy|Unknown' | head -1
+}
+
+# bs_wait_contact_status NAME URI STATUS [TIMEOUT] -- polls /contacts
+bs_wait_contact_status() {
+	local end st=""
+	end=$(($(date +%s) + ${4:-10}))
+	while :; do
+		st=$(bs_contact_status "$1" "$2")
+		[ "$st" = "$3" ] && return 0
+		[ "$(date +%s)" -ge "$end" ] && { echo "$st"; return 1; }
+		sleep 0.3
+	done
+}
+
+# bs_bodies NAME METHOD [MARK] -- the bodies of METHOD requests that reached
+# the peer from the server, one per line (line breaks removed), oldest first
+bs_bodies() {
+	tail -c +"$((${3:-0} + 1))" "${BS_LOG[$1]}" 2>/dev/null | tr -d '\r' | awk -v from="$IT_PROXY" -v m="$2" '
+		/^(UDP|TCP|TLS) [0-9.:]+ -> [0-9.:]+$/ {
+			if (want && body != "") print body
+			want = ($2 == from); state = "start"; body = ""; next
+		}
+		state == "start" { want = want && ($1 == m); state = "head"; next }
+		state == "head" && /^$/ { state = "body"; next }
+		state == "body" { body = body (body == "" ? "" : " ") $0 }
+		END { if (want && body != "") print body }'
+}
 
 # bs_wait_message NAME FROM_USER TEXT [TIMEOUT] [MARK]
 # baresip logs an incoming MESSAGE as: sip:FROM@host: "TEXT"

@@ -118,6 +118,9 @@ it_grep() {
 	tail -c +"$((${3:-0} + 1))" "$1" 2>/dev/null | tr -d '\r' | grep -aE -- "$2"
 }
 
+# it_ere TEXT -- TEXT as a literal inside an extended regular expression
+it_ere() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
+
 # it_wait FILE ERE [TIMEOUT_S=10] [MARK=0] [PID] -- polls until ERE matches a
 # line written after MARK; prints it. Gives up early when PID has died.
 it_wait() {
@@ -240,6 +243,29 @@ it_user_with_sip() {
 	it_user_add "$1"
 	it_sip_add "$1" "$1"
 }
+
+# it_room_add NAME OWNER [--invite-only] -- a room (sip:~NAME@DOMAIN)
+it_room_add() {
+	[ "$IT_SERVER_KIND" = parley ] || return 0
+	local name=$1 owner=$2
+	shift 2
+	it_parley room add "$name" --owner "$owner" "$@" >>"$IT_WORK/provision.log" 2>&1 ||
+		it_fail "parley room add $name failed: $(tail -3 "$IT_WORK/provision.log" | tr '\n' ' ')"
+}
+
+# it_room_member ROOM USER... -- adds each USER to ROOM as a member
+it_room_member() {
+	[ "$IT_SERVER_KIND" = parley ] || return 0
+	local room=$1 u
+	shift
+	for u in "$@"; do
+		it_parley room member add "$room" "$u" >>"$IT_WORK/provision.log" 2>&1 ||
+			it_fail "parley room member add $room $u failed: $(tail -3 "$IT_WORK/provision.log" | tr '\n' ' ')"
+	done
+}
+
+# it_room_members ROOM -- the CLI's member list of ROOM (stdout)
+it_room_members() { it_parley room members "$1" 2>>"$IT_WORK/provision.log"; }
 
 # it_server_start -- starts the server under test on the chosen ports and
 # waits until it is ready (Parley logs event=ready; 15 s limit).
