@@ -5,13 +5,14 @@
 
 export interface OutboxItem {
   id: string; // the client's id, unique per session
-  to: string;
+  to: string; // a private message's recipient; '' for a room post
+  room?: string; // a room post (room.post) instead of a message.send
   text: string;
   created_ms: number;
 }
 
 export interface Sender {
-  // Sends one message.send; false when there is no connection.
+  // Sends one message.send or room.post; false when there is no connection.
   (item: OutboxItem): boolean;
 }
 
@@ -100,7 +101,8 @@ export class Outbox {
       if (!Array.isArray(v)) return [];
       const seen = new Set<string>();
       return v.filter((i): i is OutboxItem => {
-        const ok = i && typeof i.id === 'string' && typeof i.to === 'string' && typeof i.text === 'string' && !seen.has(i.id);
+        const ok = i && typeof i.id === 'string' && typeof i.to === 'string' && typeof i.text === 'string' &&
+          (i.room === undefined || typeof i.room === 'string') && !seen.has(i.id);
         if (ok) seen.add(i.id);
         return ok;
       }).slice(0, MAX_ITEMS);

@@ -1,7 +1,8 @@
 // The chat state of the main screen and the pure reducer that changes it:
 // users and presence, conversations (most recent first, unread counts), and
 // the delivery state of own messages (sending → delivered | failed).
-import type { IncomingMsg, StatusMsg, UserWithPresence } from '../api/types';
+import type { IncomingMsg, PresenceChange, StatusMsg, UserWithPresence } from '../api/types';
+import { applyPage, serverId } from './history';
 import { peerOfMessage } from './peer';
 
 export type Delivery = 'sending' | 'delivered' | 'failed';
@@ -15,6 +16,8 @@ export interface ChatMessage {
   code?: number;
   reason?: string;
   elsewhere?: boolean; // out, sent from another tab or device
+  server_id?: string; // out, sent here: the stored id, once history or an echo showed it
+  from?: string; // room messages: the sender's user name, or SIP URI when not a local user
 }
 
 export interface Conversation {
@@ -22,17 +25,22 @@ export interface Conversation {
   messages: ChatMessage[];
   unread: number;
   last_ms: number;
+  more?: boolean; // older history exists on the server
+  loaded?: boolean; // the newest history page was fetched (not kept across reloads)
 }
 
 export interface ChatState {
   users: UserWithPresence[];
   conversations: Record<string, Conversation>;
   selected: string | null;
+  buddies: string[]; // user names, sorted
 }
 
 export type ChatAction =
   | { type: 'users'; users: UserWithPresence[] }
-  | { type: 'presence'; changes: { user: string; online: boolean }[] }
+  | { type: 'presence'; changes: PresenceChange[] }
+  | { type: 'buddies'; names: string[] }
+  | { type: 'history'; peer: string; messages: ChatMessage[]; more: boolean; older: boolean; now_ms: number }
   | { type: 'select'; peer: string | null; now_ms: number }
   | { type: 'local_send'; id: string; to: string; text: string; time_ms: number }
   | { type: 'status'; msg: StatusMsg }
@@ -42,7 +50,16 @@ export type ChatAction =
 export const MAX_MESSAGES_PER_CONVERSATION = 500;
 
 export function emptyChat(): ChatState {
-  return { users: [], conversations: {}, selected: null };
+  return { users: [], conversations: {}, selected: null, buddies: [] };
+}
+
+function withPresence(u: UserWithPresence, c: PresenceChange | undefined): UserWithPresence {
+  if (!c) return u;
+  const next: UserWithPresence = { ...u, online: c.online };
+  if (c.status) next.status = c.status;
+  else if (!c.online) next.status = 'offline';
+  if (c.note !== undefined) next.note = c.note;
+  return next;
 }
 
 function withConversation(state: ChatState, peer: string, now_ms: number): Conversation {
@@ -78,12 +95,17 @@ export function chatReducer(state: ChatState, a: ChatAction): ChatState {
     case 'users':
       return { ...state, users: a.users.slice().sort((x, y) => x.name.localeCompare(y.name)) };
     case 'presence': {
-      const latest = new Map(a.changes.map((c) => [c.user, c.online]));
+      const latest = new Map(a.changes.map((c) => [c.user, c]));
       if (!state.users.some((u) => latest.has(u.name))) return state;
-      return {
-        ...state,
-        users: state.users.map((u) => (latest.has(u.name) ? { ...u, online: latest.get(u.name)! } : u)),
-      };
+      return { ...state, users: state.users.map((u) => withPresence(u, latest.get(u.name))) };
+    }
+    case 'buddies':
+      return { ...state, buddies: Array.from(new Set(a.names)).sort() };
+    case 'history': {
+      const c = withConversation(state, a.peer, a.now_ms);
+      const t = applyPage({ messages: c.messages, more: c.more ?? false, loaded: c.loaded ?? false }, a.messages, a.more, a.older);
+      const last = t.messages[t.messages.length - 1];
+      return put(state, { ...c, messages: t.messages, more: t.more, loaded: true, last_ms: Math.max(c.last_ms, last?.time_ms ?? 0) });
     }
     case 'select': {
       if (a.peer === null) return { ...state, selected: null };
@@ -112,7 +134,7 @@ export function chatReducer(state: ChatState, a: ChatAction): ChatState {
       const msg = a.msg;
       const peer = peerOfMessage(msg, state.users);
       const c = withConversation(state, peer, msg.time_ms);
-      if (c.messages.some((m) => m.id === msg.id && (m.direction === 'in' || m.elsewhere))) return state;
+      if (c.messages.some((m) => serverId(m) === msg.id)) return state;
       const m: ChatMessage = msg.direction === 'in'
         ? { id: msg.id, direction: 'in', text: msg.text, time_ms: msg.time_ms }
         : { id: msg.id, direction: 'out', text: msg.text, time_ms: msg.time_ms, status: 'delivered', elsewhere: true };
@@ -159,7 +181,7 @@ export function loadChat(storage: Storage | null, key: string): ChatState {
     if (v.conversations && typeof v.conversations === 'object') {
       for (const [peer, c] of Object.entries(v.conversations)) {
         if (c && Array.isArray(c.messages) && typeof c.last_ms === 'number') {
-          s.conversations[peer] = { peer, messages: c.messages, unread: Number(c.unread) || 0, last_ms: c.last_ms };
+          s.conversations[peer] = { peer, messages: c.messages, unread: Number(c.unread) || 0, last_ms: c.last_ms, ...(c.more === true ? { more: true } : {}) };
         }
       }
     }

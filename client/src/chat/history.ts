@@ -1,0 +1,116 @@
+// Timelines built from three sources that overlap: history pages fetched
+// over HTTP, live frames, and own messages typed here (known by the client's
+// id until the server's copy shows up). Pure functions; one copy per message.
+import type { StoredMessage } from '../api/types';
+import type { ChatMessage } from './state';
+
+export interface Timeline {
+  messages: ChatMessage[]; // oldest first
+  more: boolean; // older messages exist on the server
+  loaded: boolean; // the newest page was fetched
+}
+
+// Enough for a long read back in time; the oldest are dropped beyond it.
+export const MAX_TIMELINE = 2000;
+// An own message typed here and its stored copy are taken as one when their
+// times are this close (the clocks are corrected, the server stamps on receipt).
+const SAME_MESSAGE_MS = 5 * 60_000;
+
+export function emptyTimeline(): Timeline {
+  return { messages: [], more: false, loaded: false };
+}
+
+// The server's id of a message, or null for an own message not seen stored yet.
+export function serverId(m: ChatMessage): string | null {
+  if (m.server_id) return m.server_id;
+  if (m.direction === 'out' && !m.elsewhere) return null;
+  return m.id;
+}
+
+// A stored message as this user sees it.
+export function fromStored(s: StoredMessage, me: string): ChatMessage {
+  const from = s.from_user ?? s.from;
+  if (s.from_user === me) {
+    return { id: s.id, direction: 'out', text: s.text, time_ms: s.time_ms, status: 'delivered', server_id: s.id, from };
+  }
+  return { id: s.id, direction: 'in', text: s.text, time_ms: s.time_ms, from };
+}
+
+// The own message typed here that `m` (stored, from this user) is a copy of.
+function localTwin(list: ChatMessage[], m: ChatMessage, taken: Set<number>): number {
+  if (m.direction !== 'out') return -1;
+  return list.findIndex(
+    (x, i) =>
+      !taken.has(i) && x.direction === 'out' && !x.elsewhere && !x.server_id && x.status !== 'failed' &&
+      x.text === m.text && Math.abs(x.time_ms - m.time_ms) <= SAME_MESSAGE_MS,
+  );
+}
+
+// Adds stored messages (a page or one live message) to a list: each server id
+// once, an own message's stored copy merged into the message typed here (it
+// keeps the client id the outbox and message.status know), then in time order.
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
+  const out = list.slice();
+  const known = new Set<string>();
+  for (const m of out) {
+    const id = serverId(m);
+    if (id) known.add(id);
+  }
+  const taken = new Set<number>();
+  let added = false;
+  for (const m of incoming) {
+    const id = serverId(m) ?? m.id;
+    if (known.has(id)) continue;
+    known.add(id);
+    const twin = localTwin(out, m, taken);
+    if (twin >= 0) {
+      taken.add(twin);
+      out[twin] = { ...out[twin], server_id: id, from: m.from ?? out[twin].from };
+      continue;
+    }
+    out.push(m);
+    added = true;
+  }
+  if (!added && taken.size === 0) return list as ChatMessage[];
+  // Stable: equal times keep their arrival order.
+  return out.map((m, i) => [m, i] as const).sort((a, b) => a[0].time_ms - b[0].time_ms || a[1] - b[1]).map((p) => p[0]);
+}
+
+// A fetched page: `older` pages were asked with `before`; their `more` says
+// whether to offer more. The newest page only says so when nothing older is
+// known already.
+export function applyPage(t: Timeline, page: readonly ChatMessage[], more: boolean, older: boolean): Timeline {
+  const messages = mergeMessages(t.messages, page);
+  const nextMore = older || !t.loaded ? more : t.more || more;
+  return trim({ messages, more: nextMore, loaded: true });
+}
+
+// A live message at the end of the timeline.
+export function applyLive(t: Timeline, m: ChatMessage): Timeline {
+  const messages = mergeMessages(t.messages, [m]);
+  if (messages === t.messages) return t;
+  return trim({ ...t, messages });
+}
+
+function trim(t: Timeline): Timeline {
+  if (t.messages.length <= MAX_TIMELINE) return t;
+  return { ...t, messages: t.messages.slice(t.messages.length - MAX_TIMELINE), more: true };
+}
+
+// The id to page back from: the oldest message the server knows.
+export function oldestServerId(t: Timeline): string | null {
+  for (const m of t.messages) {
+    const id = serverId(m);
+    if (id) return id;
+  }
+  return null;
+}
+
+// The newest stored id: what "read up to here" means.
+export function newestServerId(t: Timeline): string | null {
+  for (let i = t.messages.length - 1; i >= 0; i--) {
+    const id = serverId(t.messages[i]);
+    if (id) return id;
+  }
+  return null;
+}
