@@ -206,16 +206,18 @@ bs_cmd() {
 bs_message() { bs_cmd "$1" "/message $2"; }
 
 # bs_select_contact NAME URI -- makes URI (one of BS_CONTACT) the current
-# contact: /contact_next until baresip writes it to current_contact
+# contact. /contact_next and /contact_prev move one step in the order of the
+# contacts file and do not wrap; baresip writes the choice to current_contact.
 bs_select_contact() {
-	local wd=${BS_DIR[$1]} i n cur
-	grep -qxF "<$2>" "$wd/contacts" || it_fail "bs_select_contact: $2 is not in $1's BS_CONTACT"
-	n=$(wc -l <"$wd/contacts")
-	for ((i = 0; i <= n; i++)); do
+	local wd=${BS_DIR[$1]} want cur step i t
+	want=$(grep -nxF "<$2>" "$wd/contacts" | cut -d: -f1)
+	[ -n "$want" ] || it_fail "bs_select_contact: $2 is not in $1's BS_CONTACT"
+	for ((i = 0; i < 20; i++)); do
 		cur=$(cat "$wd/current_contact" 2>/dev/null)
 		[ "$cur" = "$2" ] && return 0
-		bs_cmd "$1" "/contact_next"
-		local t
+		step=/contact_next
+		[ "$(grep -nxF "<$cur>" "$wd/contacts" | cut -d: -f1)" -gt "$want" ] 2>/dev/null && step=/contact_prev
+		bs_cmd "$1" "$step"
 		for ((t = 0; t < 30; t++)); do
 			[ "$(cat "$wd/current_contact" 2>/dev/null)" != "$cur" ] && break
 			sleep 0.1
@@ -263,7 +265,14 @@ bs_bodies() {
 		}
 		state == "start" { want = want && ($1 == m); state = "head"; next }
 		state == "head" && /^$/ { state = "body"; next }
-		state == "body" { body = body (body == "" ? "" : " ") $0 }
+		# the trace of a message ends with a colour reset (ESC[;m); console
+		# lines follow it
+		state == "body" {
+			end = index($0, "\033[;m")
+			line = end ? substr($0, 1, end - 1) : $0
+			if (line != "") body = body (body == "" ? "" : " ") line
+			if (end) state = "done"
+		}
 		END { if (want && body != "") print body }'
 }
 

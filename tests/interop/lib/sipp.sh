@@ -13,6 +13,7 @@
 declare -A SP_PORT=()
 SP_ETAG=""
 
+# The digest uri (-auth_uri) is the Request-URI, sip:USER@DOMAIN.
 # sp_run NAME TAG SCENARIO ARGS... -- runs SIPp in $IT_WORK/sipp-NAME (SIPp
 # writes its logs next to the scenario); exit status of SIPp
 sp_run() {
@@ -22,7 +23,7 @@ sp_run() {
 	[ -n "${SP_PORT[$name]:-}" ] || SP_PORT[$name]=$(it_ports 1) || it_fail "no free port for SIPp $name"
 	cp "$IT_DIR/sipp/$sf" "$wd/$sf"
 	(cd "$wd" && exec timeout -k 5 30 sipp "$IT_PROXY" -sf "$sf" -key domain "$IT_DOMAIN" \
-		-auth_uri "$IT_DOMAIN" -i 127.0.0.1 -p "${SP_PORT[$name]}" -t u1 -m 1 \
+		-i 127.0.0.1 -p "${SP_PORT[$name]}" -t u1 -m 1 \
 		-recv_timeout 5000 -timeout 20 -timeout_error -nostdin \
 		-trace_logs -log_file "$tag.log" -trace_err -error_file "$tag.err" -trace_msg -message_file "$tag.msg" \
 		"$@") >"$wd/$tag.out" 2>&1
@@ -33,7 +34,7 @@ sp_publish() {
 	tag=publish-$(date +%s%N)
 	[ -n "${5:-}" ] && ifmatch="SIP-If-Match: $5"
 	sp_run "$name" "$tag" publish_pidf.xml -key user "$user" -key activities "$3" -key note "$4" \
-		-key ifmatch "$ifmatch" -key expires 600 -au "$user" -ap "$(it_password "$user")" ||
+		-key ifmatch "$ifmatch" -key expires 600 -au "$user" -ap "$(it_password "$user")" -auth_uri "$user@$IT_DOMAIN" ||
 		it_fail "SIPp PUBLISH ($3) for $user failed: $(sp_why "$name" "$tag")"
 	SP_ETAG=$(sed -n 's/.*ETAG=\([^ ]*\).*/\1/p' "$IT_WORK/sipp-$name/$tag.log" | tail -1)
 	[ -n "$SP_ETAG" ] || it_fail "SIPp PUBLISH for $user: 200 without a SIP-ETag"
@@ -42,7 +43,7 @@ sp_publish() {
 sp_unpublish() {
 	local tag
 	tag=unpublish-$(date +%s%N)
-	sp_run "$1" "$tag" unpublish.xml -key user "$2" -key etag "$3" -au "$2" -ap "$(it_password "$2")" ||
+	sp_run "$1" "$tag" unpublish.xml -key user "$2" -key etag "$3" -au "$2" -ap "$(it_password "$2")" -auth_uri "$2@$IT_DOMAIN" ||
 		it_fail "SIPp un-PUBLISH for $2 failed: $(sp_why "$1" "$tag")"
 }
 
