@@ -73,3 +73,13 @@ describe('history pages', () => {
     expect(big.more).toBe(true);
   });
 });
+
+describe('history pages, equal times', () => {
+  it('puts an older page first among equal times, and matches an own sending post whatever its time', () => {
+    let t = applyPage(emptyTimeline(), page(stored('m2', 5), stored('m3', 5)), true, false);
+    t = applyPage(t, page(stored('m1', 5)), false, true);
+    expect(ids(t.messages)).toEqual(['m1', 'm2', 'm3']);
+    const local: ChatMessage = { id: 'c1', direction: 'out', text: 'hi', time_ms: 1, status: 'sending' };
+    expect(mergeMessages([local], page(stored('m9', 1e12, 'alice', 'hi')))).toHaveLength(1);
+  });
+});

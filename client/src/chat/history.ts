@@ -37,20 +37,24 @@ export function fromStored(s: StoredMessage, me: string): ChatMessage {
 }
 
 // The own message typed here that `m` (stored, from this user) is a copy of.
+// One still sending has no stored copy yet, whatever the clocks say; a
+// delivered one (its echo missed, say after a reload) must be close in time.
 function localTwin(list: ChatMessage[], m: ChatMessage, taken: Set<number>): number {
   if (m.direction !== 'out') return -1;
   return list.findIndex(
     (x, i) =>
       !taken.has(i) && x.direction === 'out' && !x.elsewhere && !x.server_id && x.status !== 'failed' &&
-      x.text === m.text && Math.abs(x.time_ms - m.time_ms) <= SAME_MESSAGE_MS,
+      x.text === m.text && (x.status === 'sending' || Math.abs(x.time_ms - m.time_ms) <= SAME_MESSAGE_MS),
   );
 }
 
 // Adds stored messages (a page or one live message) to a list: each server id
 // once, an own message's stored copy merged into the message typed here (it
 // keeps the client id the outbox and message.status know), then in time order.
-export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
+// `older`: the incoming page precedes the list, so it goes first among equal times.
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], older = false): ChatMessage[] {
   const out = list.slice();
+  const fresh: ChatMessage[] = [];
   const known = new Set<string>();
   for (const m of out) {
     const id = serverId(m);
@@ -68,19 +72,20 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
       out[twin] = { ...out[twin], server_id: id, from: m.from ?? out[twin].from };
       continue;
     }
-    out.push(m);
+    fresh.push(m);
     added = true;
   }
   if (!added && taken.size === 0) return list as ChatMessage[];
-  // Stable: equal times keep their arrival order.
-  return out.map((m, i) => [m, i] as const).sort((a, b) => a[0].time_ms - b[0].time_ms || a[1] - b[1]).map((p) => p[0]);
+  const all = older ? fresh.concat(out) : out.concat(fresh);
+  // Stable: equal times keep this order.
+  return all.map((m, i) => [m, i] as const).sort((a, b) => a[0].time_ms - b[0].time_ms || a[1] - b[1]).map((p) => p[0]);
 }
 
 // A fetched page: `older` pages were asked with `before`; their `more` says
 // whether to offer more. The newest page only says so when nothing older is
 // known already.
 export function applyPage(t: Timeline, page: readonly ChatMessage[], more: boolean, older: boolean): Timeline {
-  const messages = mergeMessages(t.messages, page);
+  const messages = mergeMessages(t.messages, page, older);
   const nextMore = older || !t.loaded ? more : t.more || more;
   return trim({ messages, more: nextMore, loaded: true });
 }

@@ -1,7 +1,8 @@
-// The right pane: the community's users with live presence; a click opens
-// the conversation with that user.
+// The right pane while no room is open: the community's users with live
+// presence (status and note); a click opens the conversation with that user.
 import type { UserWithPresence } from '../api/types';
 import { Avatar } from './Avatar';
+import { presenceLabel } from './format';
 
 interface Props {
   users: UserWithPresence[];
@@ -24,13 +25,14 @@ export function BuddyList({ users, me, error, onOpen, onReload }: Props) {
         data-testid="buddy"
         data-user={u.name}
         data-online={u.online ? 'true' : 'false'}
+        data-status={u.status ?? (u.online ? 'available' : 'offline')}
         onClick={() => onOpen(u.name)}
         title={`Chat with ${u.display_name || u.name} (${u.uri})`}
       >
-        <Avatar id={u.name} title={u.display_name || u.name} online={u.online} size="sm" />
+        <Avatar id={u.name} title={u.display_name || u.name} online={u.online} status={u.status} size="sm" />
         <span class="buddy-text">
           <span class="buddy-name">{u.display_name || u.name}{u.name === me ? ' (you)' : ''}</span>
-          <span class="buddy-state">{u.online ? 'Online' : 'Offline'}</span>
+          <span class="buddy-state">{presenceLabel(u)}</span>
         </span>
       </button>
     </li>

@@ -1,21 +1,29 @@
-// The centre pane: the selected conversation's header (with the call
-// controls that arrive later), its timeline and the composer.
+// The centre pane: the open room's or conversation's header (with the call
+// controls that arrive later), its timeline with paging back in time, and
+// the composer.
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ConnState } from '../api/connection';
-import type { UserWithPresence } from '../api/types';
+import type { Room, UserWithPresence } from '../api/types';
 import { MAX_TEXT } from '../chat/client';
-import type { ChatMessage, Conversation } from '../chat/state';
+import type { ChatMessage } from '../chat/state';
 import { Avatar } from './Avatar';
-import { clockTime, dayLabel, fullTime, peerTitle } from './format';
+import { clockTime, dayLabel, fullTime, peerTitle, presenceLabel } from './format';
+
+// What the centre pane shows: a private conversation or a room.
+export type TimelineView =
+  | { kind: 'conversation'; peer: string; messages: ChatMessage[]; more: boolean }
+  | { kind: 'room'; room: Room; messages: ChatMessage[]; more: boolean };
 
 interface Props {
-  conversation: Conversation | null;
+  view: TimelineView | null;
   users: UserWithPresence[];
   conn: ConnState;
+  loadingOlder: boolean;
   onBack: () => void;
-  onSend: (peer: string, text: string) => void;
-  onRetry: (peer: string, id: string) => void;
+  onSend: (text: string) => void;
+  onRetry: (id: string) => void;
+  onLoadOlder: () => void;
 }
 
 function statusLabel(m: ChatMessage): string {
@@ -25,20 +33,31 @@ function statusLabel(m: ChatMessage): string {
   return 'Not delivered';
 }
 
-function failureDetail(m: ChatMessage): string {
+// The refusal as people say it: do-not-disturb is common enough to name.
+export function failureDetail(m: ChatMessage): string {
   const reason = m.reason ?? '';
+  if (m.code === 480 && /disturb/i.test(reason)) return ': the recipient is in do-not-disturb';
   return ': ' + reason + (m.code ? `${reason ? ' ' : ''}(${m.code})` : '');
 }
 
-function MessageRow({ m, onRetry }: { m: ChatMessage; onRetry: () => void }) {
+interface RowProps {
+  m: ChatMessage;
+  sender: string | null; // shown above a room message from someone else
+  onRetry: () => void;
+}
+
+function MessageRow({ m, sender, onRetry }: RowProps) {
   const out = m.direction === 'out';
   return (
     <li
       class={`msg ${out ? 'msg-out' : 'msg-in'}${m.status === 'failed' ? ' msg-failed' : ''}`}
-      data-testid="message"
+      data-testid="timeline-message"
+      data-id={m.server_id ?? m.id}
       data-direction={m.direction}
       data-status={out ? m.status : undefined}
     >
+      {sender && <div class="msg-sender">{sender}</div>}
+      <div class="msg-body" data-testid="message" data-direction={m.direction} data-status={out ? m.status : undefined}>
       <div class="bubble">
         <div class="msg-text" data-testid="message-text">{m.text}</div>
       </div>
@@ -57,23 +76,54 @@ function MessageRow({ m, onRetry }: { m: ChatMessage; onRetry: () => void }) {
           <button type="button" class="link-btn retry-btn" onClick={onRetry}>Retry</button>
         )}
       </div>
+      </div>
     </li>
   );
 }
 
-function Timeline({ conversation, onRetry }: { conversation: Conversation; onRetry: (id: string) => void }) {
+interface TimelineProps {
+  view: TimelineView;
+  users: UserWithPresence[];
+  loadingOlder: boolean;
+  onRetry: (id: string) => void;
+  onLoadOlder: () => void;
+}
+
+function viewKey(v: TimelineView): string {
+  return v.kind === 'room' ? '#' + v.room.name : v.peer;
+}
+
+function Timeline({ view, users, loadingOlder, onRetry, onLoadOlder }: TimelineProps) {
   const ref = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
-  const count = conversation.messages.length;
+  // Before an older page lands: the height, so the reader's place is kept.
+  const anchor = useRef<number | null>(null);
+  const messages = view.messages;
+  const count = messages.length;
+  const key = viewKey(view);
+  const firstId = messages[0]?.id;
 
   // Follow new messages only when the reader is already at the bottom.
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [count, conversation.peer]);
+    if (!el) return;
+    if (anchor.current !== null) {
+      el.scrollTop += el.scrollHeight - anchor.current;
+      anchor.current = null;
+    } else if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [count, key, firstId]);
   useEffect(() => {
     stick.current = true;
-  }, [conversation.peer]);
+    anchor.current = null;
+  }, [key]);
+
+  const older = () => {
+    if (!view.more || loadingOlder) return;
+    anchor.current = ref.current?.scrollHeight ?? null;
+    onLoadOlder();
+  };
 
   return (
     <ol
@@ -86,17 +136,27 @@ function Timeline({ conversation, onRetry }: { conversation: Conversation; onRet
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        if (el.scrollTop < 24 && el.scrollHeight > el.clientHeight) older();
       }}
     >
+      {view.more && (
+        <li class="load-older" role="presentation">
+          <button type="button" class="btn btn-quiet" data-testid="load-older" onClick={older} disabled={loadingOlder} aria-busy={loadingOlder}>
+            {loadingOlder ? 'Loading…' : 'Load older messages'}
+          </button>
+        </li>
+      )}
       {count === 0 && <li class="timeline-empty">No messages yet. Say hello!</li>}
-      {conversation.messages.map((m, i) => {
+      {messages.map((m, i) => {
         const day = dayLabel(m.time_ms);
-        const prev = conversation.messages[i - 1];
+        const prev = messages[i - 1];
         const showDay = !prev || dayLabel(prev.time_ms) !== day;
+        const from = m.from ?? '';
+        const showSender = view.kind === 'room' && m.direction === 'in' && (showDay || prev?.from !== from || prev?.direction !== 'in');
         return (
           <Fragment key={m.id + m.direction}>
             {showDay && <li class="day-sep" role="presentation"><span>{day}</span></li>}
-            <MessageRow m={m} onRetry={() => onRetry(m.id)} />
+            <MessageRow m={m} sender={showSender ? peerTitle(from, users) : null} onRetry={() => onRetry(m.id)} />
           </Fragment>
         );
       })}
@@ -104,7 +164,7 @@ function Timeline({ conversation, onRetry }: { conversation: Conversation; onRet
   );
 }
 
-function Composer({ peer, conn, onSend }: { peer: string; conn: ConnState; onSend: (text: string) => void }) {
+function Composer({ peer, conn, label, onSend }: { peer: string; conn: ConnState; label: string; onSend: (text: string) => void }) {
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
   const drafts = useRef(new Map<string, string>());
@@ -152,7 +212,7 @@ function Composer({ peer, conn, onSend }: { peer: string; conn: ConnState; onSen
           data-testid="composer-input"
           class="composer-input"
           rows={1}
-          placeholder="Write a message…"
+          placeholder={label}
           title="Enter sends, Shift+Enter starts a new line"
           aria-describedby="composer-hint"
           value={text}
@@ -172,44 +232,66 @@ function Composer({ peer, conn, onSend }: { peer: string; conn: ConnState; onSen
   );
 }
 
-export function ConversationPane({ conversation, users, conn, onBack, onSend, onRetry }: Props) {
-  if (!conversation) {
+function RoomHeader({ room }: { room: Room }) {
+  return (
+    <div class="conv-header-text">
+      <h2 class="conv-header-title" data-testid="active-room-title">{room.title}</h2>
+      <div class="conv-header-sub">
+        {room.topic || (room.visibility === 'invite' ? 'Invite-only room' : 'Public room')} · {room.members} {room.members === 1 ? 'member' : 'members'}
+      </div>
+    </div>
+  );
+}
+
+function PeerHeader({ peer, users }: { peer: string; users: UserWithPresence[] }) {
+  const user = users.find((u) => u.name === peer);
+  const title = peerTitle(peer, users);
+  return (
+    <>
+      <Avatar id={peer} title={title} online={user?.online} status={user?.status} />
+      <div class="conv-header-text">
+        <h2 class="conv-header-title">{title}</h2>
+        <div class="conv-header-sub">{user ? `${presenceLabel(user)} · ${user.uri}` : peer}</div>
+      </div>
+    </>
+  );
+}
+
+export function ConversationPane({ view, users, conn, loadingOlder, onBack, onSend, onRetry, onLoadOlder }: Props) {
+  if (!view) {
     return (
       <main class="pane pane-centre pane-empty" aria-label="Conversation">
         <div class="empty-state">
           <svg viewBox="0 0 48 48" width="56" height="56" aria-hidden="true"><path d="M8 10h32v22H18l-10 8z" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linejoin="round" /></svg>
-          <h2>Pick a conversation</h2>
-          <p>Choose someone from the members list, or start a new chat with a name or SIP address.</p>
+          <h2>Pick a room or a conversation</h2>
+          <p>Choose a room on the left, someone from the members list, or start a new chat with a name or SIP address.</p>
         </div>
       </main>
     );
   }
-  const peer = conversation.peer;
-  const title = peerTitle(peer, users);
-  const user = users.find((u) => u.name === peer);
+  const isRoom = view.kind === 'room';
+  const title = isRoom ? view.room.title : peerTitle(view.peer, users);
   return (
-    <main class="pane pane-centre" aria-label={`Conversation with ${title}`}>
+    <main class="pane pane-centre" aria-label={isRoom ? `Room ${title}` : `Conversation with ${title}`}>
       <div class="conv-header">
-        <button type="button" class="icon-btn back-btn" onClick={onBack} aria-label="Back to conversations">
+        <button type="button" class="icon-btn back-btn" onClick={onBack} aria-label="Back to rooms and conversations">
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" /></svg>
         </button>
-        <Avatar id={peer} title={title} online={user?.online} />
-        <div class="conv-header-text">
-          <h2 class="conv-header-title">{title}</h2>
-          <div class="conv-header-sub">{user ? `${user.online ? 'Online' : 'Offline'} · ${user.uri}` : peer}</div>
-        </div>
-        <div class="call-controls" role="group" aria-label="Calls (arrive soon)" title="Calls arrive soon">
-          <button type="button" class="icon-btn" disabled aria-label="Audio call (calls arrive soon)">
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6.6 10.8a15.2 15.2 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z" fill="currentColor" /></svg>
-          </button>
-          <button type="button" class="icon-btn" disabled aria-label="Video call (calls arrive soon)">
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 6h12v12H3zM15 10l6-3v10l-6-3z" fill="currentColor" /></svg>
-          </button>
-          <span class="soon-label">Calls arrive soon</span>
-        </div>
+        {isRoom ? <RoomHeader room={view.room} /> : <PeerHeader peer={view.peer} users={users} />}
+        {!isRoom && (
+          <div class="call-controls" role="group" aria-label="Calls (arrive soon)" title="Calls arrive soon">
+            <button type="button" class="icon-btn" disabled aria-label="Audio call (calls arrive soon)">
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6.6 10.8a15.2 15.2 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z" fill="currentColor" /></svg>
+            </button>
+            <button type="button" class="icon-btn" disabled aria-label="Video call (calls arrive soon)">
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 6h12v12H3zM15 10l6-3v10l-6-3z" fill="currentColor" /></svg>
+            </button>
+            <span class="soon-label">Calls arrive soon</span>
+          </div>
+        )}
       </div>
-      <Timeline conversation={conversation} onRetry={(id) => onRetry(peer, id)} />
-      <Composer peer={peer} conn={conn} onSend={(t) => onSend(peer, t)} />
+      <Timeline view={view} users={users} loadingOlder={loadingOlder} onRetry={onRetry} onLoadOlder={onLoadOlder} />
+      <Composer peer={viewKey(view)} conn={conn} label={isRoom ? `Message ${title}…` : 'Write a message…'} onSend={onSend} />
     </main>
   );
 }

@@ -1,8 +1,9 @@
-// The top bar: app name, connection state, theme switch and the user menu.
+// The top bar: app name, connection state, own status, theme switch and the user menu.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConnState } from '../api/connection';
-import type { User } from '../api/types';
+import type { PresenceStatus, SettableStatus, User } from '../api/types';
 import { Avatar } from './Avatar';
+import { StatusPicker } from './StatusPicker';
 import { ThemeToggle } from './ThemeToggle';
 
 interface Props {
@@ -11,6 +12,8 @@ interface Props {
   retryAtMs: number | null;
   onRetryNow: () => void;
   onLogout: () => void;
+  own: { status: PresenceStatus; note: string } | null;
+  onSetStatus: (status: SettableStatus, note: string) => void;
 }
 
 function useNow(active: boolean): number {
@@ -111,7 +114,7 @@ function UserMenu({ user, onLogout }: { user: User; onLogout: () => void }) {
   );
 }
 
-export function Header({ user, conn, retryAtMs, onRetryNow, onLogout }: Props) {
+export function Header({ user, conn, retryAtMs, onRetryNow, onLogout, own, onSetStatus }: Props) {
   return (
     <header class="topbar">
       <div class="brand">
@@ -119,6 +122,7 @@ export function Header({ user, conn, retryAtMs, onRetryNow, onLogout }: Props) {
         <span class="brand-name">Parley</span>
       </div>
       <ConnectionIndicator conn={conn} retryAtMs={retryAtMs} onRetryNow={onRetryNow} />
+      <StatusPicker own={own} onSet={onSetStatus} />
       <div class="topbar-actions">
         <ThemeToggle />
         <UserMenu user={user} onLogout={onLogout} />

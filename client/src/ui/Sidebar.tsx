@@ -1,17 +1,22 @@
-// The left pane: rooms (coming later), a field to start a conversation with a
-// user name or SIP URI, and the one-to-one conversations, most recent first.
+// The left pane: search, the rooms, a field to start a conversation with a
+// user name or SIP URI, and the one-to-one conversations (most recent first,
+// then buddies not talked to yet) with presence.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { UserWithPresence } from '../api/types';
 import { peerKey } from '../chat/peer';
 import type { Conversation } from '../chat/state';
 import { Avatar } from './Avatar';
-import { peerTitle, shortWhen } from './format';
+import { peerTitle, presenceLabel, shortWhen } from './format';
 
 interface Props {
   conversations: Conversation[];
+  buddies: string[];
   users: UserWithPresence[];
   selected: string | null;
   onOpen: (peer: string) => void;
+  // Search and rooms, above the conversations.
+  children?: ComponentChildren;
 }
 
 function preview(c: Conversation): string {
@@ -67,54 +72,62 @@ export function NewConversation({ users, onOpen }: { users: UserWithPresence[]; 
   );
 }
 
-export function Sidebar({ conversations, users, selected, onOpen }: Props) {
+// Conversations first, then buddies without one, so every buddy is one click away.
+export function conversationEntries(conversations: Conversation[], buddies: string[]): Conversation[] {
+  const known = new Set(conversations.map((c) => c.peer));
+  const rest = buddies.filter((b) => !known.has(b)).map((peer) => ({ peer, messages: [], unread: 0, last_ms: 0 }));
+  return conversations.concat(rest);
+}
+
+function ConversationRow({ c, users, selected, buddy, onOpen }: { c: Conversation; users: UserWithPresence[]; selected: boolean; buddy: boolean; onOpen: () => void }) {
+  const title = peerTitle(c.peer, users);
+  const user = users.find((u) => u.name === c.peer);
+  const last = c.messages[c.messages.length - 1];
+  return (
+    <li data-testid={`conversation-item-${c.peer}`} data-status={user ? user.status ?? (user.online ? 'available' : 'offline') : undefined}>
+      <button
+        type="button"
+        class={`conv-item${selected ? ' is-selected' : ''}${c.unread > 0 ? ' has-unread' : ''}`}
+        data-testid="conversation"
+        data-peer={c.peer}
+        aria-current={selected ? 'true' : undefined}
+        onClick={onOpen}
+      >
+        <Avatar id={c.peer} title={title} online={user ? user.online : undefined} status={user?.status} />
+        <span class="conv-main">
+          <span class="conv-top">
+            <span class="conv-title">{title}{buddy && <span class="buddy-star" title="Buddy" aria-label="(buddy)"> ★</span>}</span>
+            <span class="conv-time">{last ? shortWhen(last.time_ms) : ''}</span>
+          </span>
+          <span class="conv-bottom">
+            <span class="conv-preview">{last ? preview(c) : user ? presenceLabel(user) : 'No messages yet'}</span>
+            {c.unread > 0 && (
+              <span class="badge" aria-label={`${c.unread} unread`}>
+                {c.unread > 99 ? '99+' : c.unread}
+              </span>
+            )}
+          </span>
+          {last && user && <span class="conv-status">{presenceLabel(user)}</span>}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function Sidebar({ conversations, buddies, users, selected, onOpen, children }: Props) {
+  const entries = conversationEntries(conversations, buddies);
+  const isBuddy = new Set(buddies);
   return (
     <nav class="pane pane-left" aria-label="Rooms and conversations">
-      <section class="side-section" aria-labelledby="rooms-title">
-        <h2 id="rooms-title" class="section-title">Rooms</h2>
-        <div class="placeholder">
-          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M4 5h16v11H8l-4 4z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" /></svg>
-          <span>Rooms arrive soon</span>
-        </div>
-      </section>
+      {children}
       <section class="side-section side-conversations" aria-labelledby="conv-title">
         <h2 id="conv-title" class="section-title">Conversations</h2>
         <NewConversation users={users} onOpen={onOpen} />
         <ul class="conv-list" data-testid="conversation-list">
-          {conversations.length === 0 && <li class="empty-hint">No conversations yet. Pick someone in the member list or type a name above.</li>}
-          {conversations.map((c) => {
-            const title = peerTitle(c.peer, users);
-            const user = users.find((u) => u.name === c.peer);
-            const last = c.messages[c.messages.length - 1];
-            return (
-              <li key={c.peer}>
-                <button
-                  type="button"
-                  class={`conv-item${c.peer === selected ? ' is-selected' : ''}${c.unread > 0 ? ' has-unread' : ''}`}
-                  data-testid="conversation"
-                  data-peer={c.peer}
-                  aria-current={c.peer === selected ? 'true' : undefined}
-                  onClick={() => onOpen(c.peer)}
-                >
-                  <Avatar id={c.peer} title={title} online={user ? user.online : undefined} />
-                  <span class="conv-main">
-                    <span class="conv-top">
-                      <span class="conv-title">{title}</span>
-                      <span class="conv-time">{last ? shortWhen(last.time_ms) : ''}</span>
-                    </span>
-                    <span class="conv-bottom">
-                      <span class="conv-preview">{preview(c)}</span>
-                      {c.unread > 0 && (
-                        <span class="badge" aria-label={`${c.unread} unread`}>
-                          {c.unread > 99 ? '99+' : c.unread}
-                        </span>
-                      )}
-                    </span>
-                  </span>
-                </button>
-              </li>
-            );
-          })}
+          {entries.length === 0 && <li class="empty-hint">No conversations yet. Pick someone in the member list or type a name above.</li>}
+          {entries.map((c) => (
+            <ConversationRow key={c.peer} c={c} users={users} selected={c.peer === selected} buddy={isBuddy.has(c.peer)} onOpen={() => onOpen(c.peer)} />
+          ))}
         </ul>
       </section>
     </nav>

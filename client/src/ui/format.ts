@@ -1,5 +1,5 @@
 // Small display helpers: names, initials, avatar colours, times.
-import type { UserWithPresence } from '../api/types';
+import type { PresenceStatus, UserWithPresence } from '../api/types';
 
 export function peerTitle(peer: string, users: readonly UserWithPresence[]): string {
   const u = users.find((x) => x.name === peer);
@@ -48,4 +48,28 @@ export function dayLabel(ms: number, nowMs: number = Date.now()): string {
   if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
   const sameYear = d.getFullYear() === today.getFullYear();
   return d.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: sameYear ? undefined : 'numeric' });
+}
+
+const STATUS_LABELS: Record<PresenceStatus, string> = {
+  offline: 'Offline',
+  available: 'Available',
+  away: 'Away',
+  busy: 'Busy',
+  dnd: 'Do not disturb',
+  on_the_phone: 'On the phone',
+};
+
+export function statusLabel(status: PresenceStatus): string {
+  return STATUS_LABELS[status] ?? status;
+}
+
+// "Away · back at 2": the status, and the note when there is one.
+export function presenceText(status: PresenceStatus, note: string | undefined): string {
+  const label = statusLabel(status);
+  return note ? `${label} · ${note}` : label;
+}
+
+// A user's presence from the users list (older servers send `online` only).
+export function presenceLabel(u: UserWithPresence): string {
+  return presenceText(u.status ?? (u.online ? 'available' : 'offline'), u.note);
 }
