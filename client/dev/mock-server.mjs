@@ -1,6 +1,7 @@
 // A stand-in for the Parley server, for trying the app without the C++
 // build: serves dist/ and a small part of api.md v1 (login, logout, session,
-// users, the WebSocket with hello/ping/message.send/message.ack/presence).
+// users, the WebSocket with hello/ping/message.send/message.ack/presence, and
+// rooms, history, search, buddies and status from mock-rooms.mjs).
 // It checks HTTP and frame signatures, so signing bugs show up here too.
 // Users: alice/alice-pw, bob/bob-pw, carol/carol-pw. Not for production.
 //   node dev/mock-server.mjs [port]        (default 8080)
@@ -8,6 +9,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
+import { presenceFields, roomsApi, roomsFrame } from './mock-rooms.mjs';
 
 const port = Number(process.argv[2] ?? 8080);
 const DIST = join(import.meta.dirname, '..', 'dist');
@@ -39,8 +41,15 @@ function verify(method, target, h, body) {
 }
 
 function broadcastPresence(user) {
-  for (const s of sessions.values()) for (const sock of s.sockets) sock.sendJson({ type: 'presence', user, online: online(user) });
+  broadcastAll({ type: 'presence', user, online: online(user), ...presenceFields(user, online) });
 }
+function broadcastAll(msg) {
+  for (const s of sessions.values()) for (const sock of s.sockets) sock.sendJson(msg);
+}
+function broadcast(user, msg) {
+  for (const s of sessions.values()) if (s.user === user) for (const sock of s.sockets) sock.sendJson(msg);
+}
+const ctxOf = (s) => ({ user: s.user, users: USERS, online, broadcast, broadcastAll });
 
 const server = createServer((req, res) => {
   let body = '';
@@ -60,7 +69,8 @@ const server = createServer((req, res) => {
     if (url.pathname.startsWith('/api/')) {
       const [status, s] = verify(req.method, req.url, req.headers, body);
       if (status) return fail(res, status, s, s);
-      if (url.pathname === '/api/v1/users') return send(res, 200, { users: Object.keys(USERS).map((n) => ({ ...userObj(n), online: online(n) })) });
+      if (url.pathname === '/api/v1/users') return send(res, 200, { users: Object.keys(USERS).map((n) => ({ ...userObj(n), online: online(n), ...presenceFields(n, online) })) });
+      if (roomsApi(ctxOf(s), req.method, url, body, (st, b) => send(res, st, b), (st, c, m) => fail(res, st, c, m))) return;
       if (url.pathname === '/api/v1/session') return send(res, 200, { user: userObj(s.user), idle_timeout_s: 1800, expires_at_ms: Date.now() + 1e6 });
       if (url.pathname === '/api/v1/logout') {
         for (const sock of s.sockets) sock.closeWith(4001, 'logged_out');
@@ -133,6 +143,7 @@ function onText(s, sock, text) {
   const msg = JSON.parse(json);
   if (msg.type === 'ping') return sock.sendJson({ type: 'pong', server_time_ms: Date.now() });
   if (msg.type === 'message.ack') return;
+  if (roomsFrame(ctxOf(s), sock, msg)) return;
   if (msg.type !== 'message.send') return sock.sendJson({ type: 'error', code: 'unknown_type', seq });
   const to = msg.to.replace(/^sip:([^@]+)@localhost$/, '$1');
   setTimeout(() => {

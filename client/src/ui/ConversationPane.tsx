@@ -24,6 +24,8 @@ interface Props {
   onSend: (text: string) => void;
   onRetry: (id: string) => void;
   onLoadOlder: () => void;
+  // Narrow screens: show the room's details (members, settings) instead.
+  onDetails?: () => void;
 }
 
 function statusLabel(m: ChatMessage): string {
@@ -63,7 +65,7 @@ function MessageRow({ m, sender, onRetry }: RowProps) {
       </div>
       <div class="msg-meta">
         <time dateTime={new Date(m.time_ms).toISOString()} title={fullTime(m.time_ms)}>{clockTime(m.time_ms)}</time>
-        {out && (
+        {out && !(m.status === 'delivered' && m.id === m.server_id) && (
           <span class={`msg-status status-${m.status}`} title={m.status === 'failed' ? m.reason : undefined}>
             {m.status === 'sending' && <span class="spinner" aria-hidden="true" />}
             <span>
@@ -102,6 +104,11 @@ function Timeline({ view, users, loadingOlder, onRetry, onLoadOlder }: TimelineP
   const count = messages.length;
   const key = viewKey(view);
   const firstId = messages[0]?.id;
+  const last = messages[count - 1];
+  const lastSeen = useRef<string | undefined>(undefined);
+  // Sending a message shows it, wherever the reader was.
+  if (last && last.id !== lastSeen.current && last.direction === 'out' && last.status === 'sending' && !last.elsewhere) stick.current = true;
+  lastSeen.current = last?.id;
 
   // Follow new messages only when the reader is already at the bottom.
   useLayoutEffect(() => {
@@ -136,9 +143,9 @@ function Timeline({ view, users, loadingOlder, onRetry, onLoadOlder }: TimelineP
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-        if (el.scrollTop < 24 && el.scrollHeight > el.clientHeight) older();
       }}
     >
+      {/* A button, not loading on scroll: scrolling the button into view must not make it vanish. */}
       {view.more && (
         <li class="load-older" role="presentation">
           <button type="button" class="btn btn-quiet" data-testid="load-older" onClick={older} disabled={loadingOlder} aria-busy={loadingOlder}>
@@ -257,7 +264,7 @@ function PeerHeader({ peer, users }: { peer: string; users: UserWithPresence[] }
   );
 }
 
-export function ConversationPane({ view, users, conn, loadingOlder, onBack, onSend, onRetry, onLoadOlder }: Props) {
+export function ConversationPane({ view, users, conn, loadingOlder, onBack, onSend, onRetry, onLoadOlder, onDetails }: Props) {
   if (!view) {
     return (
       <main class="pane pane-centre pane-empty" aria-label="Conversation">
@@ -278,6 +285,11 @@ export function ConversationPane({ view, users, conn, loadingOlder, onBack, onSe
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" /></svg>
         </button>
         {isRoom ? <RoomHeader room={view.room} /> : <PeerHeader peer={view.peer} users={users} />}
+        {isRoom && onDetails && (
+          <button type="button" class="icon-btn details-btn" data-testid="room-details" onClick={onDetails} aria-label="Members and room settings" title="Members and room settings">
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><circle cx="9" cy="8" r="3.2" fill="none" stroke="currentColor" stroke-width="1.8" /><path d="M3 19c.8-3.2 3.2-5 6-5s5.2 1.8 6 5M16 5.5a3 3 0 0 1 0 5.6M18 14.5c1.5.7 2.6 2.3 3 4.5" fill="none" stroke="currentColor" stroke-width="1.8" /></svg>
+          </button>
+        )}
         {!isRoom && (
           <div class="call-controls" role="group" aria-label="Calls (arrive soon)" title="Calls arrive soon">
             <button type="button" class="icon-btn" disabled aria-label="Audio call (calls arrive soon)">

@@ -45,7 +45,7 @@ export function MainScreen({ api, session, storage, onLoggedOut, onSessionEnded 
   );
   const [snap, setSnap] = useState(client.snapshot);
   // Narrow screens show either the lists or the conversation.
-  const [view, setView] = useState<'list' | 'conversation'>(() =>
+  const [view, setView] = useState<'list' | 'conversation' | 'details'>(() =>
     client.snapshot.chat.selected || client.snapshot.rooms.active ? 'conversation' : 'list');
 
   useEffect(() => {
@@ -158,7 +158,7 @@ export function MainScreen({ api, session, storage, onLoggedOut, onSessionEnded 
   };
 
   return (
-    <div class="app" data-testid="app-main" data-view={timeline && view === 'conversation' ? 'conversation' : 'list'}>
+    <div class="app" data-testid="app-main" data-view={timeline && view !== 'list' ? (view === 'details' && active ? 'details' : 'conversation') : 'list'}>
       <Header
         user={session.user} conn={snap.conn} retryAtMs={snap.retryAtMs} onRetryNow={() => client.connection.retryNow()} onLogout={logout}
         own={snap.own} onSetStatus={(st, note) => client.setPresence(st, note)}
@@ -186,12 +186,14 @@ export function MainScreen({ api, session, storage, onLoggedOut, onSessionEnded 
           onSend={onSend}
           onRetry={onRetry}
           onLoadOlder={() => void client.loadOlder()}
+          onDetails={() => setView('details')}
         />
         {active ? (
           <RoomPanel
             room={active} members={rooms.members[active.name]} me={me} buddies={chat.buddies}
             onChat={open} onAddBuddy={(u) => void addBuddy(u)} onLeave={() => void leave(active.name)}
             onUpdate={(c) => update(active.name, c)} onInvite={(u) => invite(active.name, u)} onDelete={() => void remove(active.name)}
+            onBack={() => setView('conversation')}
           />
         ) : (
           <BuddyList users={chat.users} me={me} error={snap.usersError} onOpen={open} onReload={() => void client.loadUsers()} />

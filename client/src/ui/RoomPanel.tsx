@@ -19,6 +19,7 @@ interface Props {
   onUpdate: (change: RoomChange) => Promise<boolean>;
   onInvite: (user: string) => Promise<boolean>;
   onDelete: () => void;
+  onBack: () => void; // narrow screens: back to the room's timeline
 }
 
 function Settings({ room, onUpdate, onInvite, onDelete }: Pick<Props, 'room' | 'onUpdate' | 'onInvite' | 'onDelete'>) {
@@ -91,11 +92,11 @@ function MemberRow({ m, me, buddy, onChat, onAddBuddy }: { m: Member; me: string
     <li class="member" data-testid={`member-${m.name}`} data-status={m.presence.status} data-role={m.role ?? undefined}>
       <Avatar id={m.name} title={m.display_name} status={m.presence.status} size="sm" />
       <span class="buddy-text">
-        <span class="buddy-name">
-          {m.display_name}{self ? ' (you)' : ''}
+        <span class="buddy-name">{m.display_name}{self ? ' (you)' : ''}</span>
+        <span class="buddy-state">
           {m.role && m.role !== 'member' && <span class="role-tag">{m.role}</span>}
+          {presenceText(m.presence.status, m.presence.note)}
         </span>
-        <span class="buddy-state">{presenceText(m.presence.status, m.presence.note)}</span>
       </span>
       {!self && (
         <span class="member-actions">
@@ -113,7 +114,7 @@ function MemberRow({ m, me, buddy, onChat, onAddBuddy }: { m: Member; me: string
   );
 }
 
-export function RoomPanel({ room, members, me, buddies, onChat, onAddBuddy, onLeave, onUpdate, onInvite, onDelete }: Props) {
+export function RoomPanel({ room, members, me, buddies, onChat, onAddBuddy, onLeave, onUpdate, onInvite, onDelete, onBack }: Props) {
   const [settings, setSettings] = useState(false);
   useEffect(() => setSettings(false), [room.name]);
   const manage = canManage(room);
@@ -121,6 +122,7 @@ export function RoomPanel({ room, members, me, buddies, onChat, onAddBuddy, onLe
   const online = members?.filter((m) => m.presence.status !== 'offline').length ?? 0;
   return (
     <aside class="pane pane-right" aria-labelledby="room-panel-title">
+      <button type="button" class="btn btn-quiet details-back" onClick={onBack}>← Back to {room.title}</button>
       <div class="room-info">
         <h2 id="room-panel-title" class="section-title">About this room</h2>
         <p class="room-topic" data-testid="room-topic">{room.topic || 'No topic yet.'}</p>
