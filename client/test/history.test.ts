@@ -83,3 +83,18 @@ describe('history pages, equal times', () => {
     expect(mergeMessages([local], page(stored('m9', 1e12, 'alice', 'hi')))).toHaveLength(1);
   });
 });
+
+describe('private history and live frames', () => {
+  const live = (id: string, text: string, time_ms: number): ChatMessage => ({ id, direction: 'in', text, time_ms });
+  it('takes a stored private message as the live one under another id, each live one once', () => {
+    const list = [live('d-1', 'ok', 1000), live('d-2', 'ok', 2000)];
+    const merged = mergeMessages(list, page(stored('m1', 1100, 'bob', 'ok'), stored('m2', 2100, 'bob', 'ok')), false, true);
+    expect(merged.map((m) => [m.id, m.server_id])).toEqual([['d-1', 'm1'], ['d-2', 'm2']]);
+    // Known under both ids from now on.
+    expect(mergeMessages(merged, page(stored('m1', 1100, 'bob', 'ok')), false, true)).toBe(merged);
+  });
+  it('keeps room messages apart: their ids are the stored ones', () => {
+    const list = [live('m1', 'ok', 1000)];
+    expect(mergeMessages(list, page(stored('m2', 1100, 'bob', 'ok')))).toHaveLength(2);
+  });
+});

@@ -36,29 +36,37 @@ export function fromStored(s: StoredMessage, me: string): ChatMessage {
   return { id: s.id, direction: 'in', text: s.text, time_ms: s.time_ms, from };
 }
 
-// The own message typed here that `m` (stored, from this user) is a copy of.
-// One still sending has no stored copy yet, whatever the clocks say; a
-// delivered one (its echo missed, say after a reload) must be close in time.
-function localTwin(list: ChatMessage[], m: ChatMessage, taken: Set<number>): number {
-  if (m.direction !== 'out') return -1;
-  return list.findIndex(
-    (x, i) =>
-      !taken.has(i) && x.direction === 'out' && !x.elsewhere && !x.server_id && x.status !== 'failed' &&
-      x.text === m.text && (x.status === 'sending' || Math.abs(x.time_ms - m.time_ms) <= SAME_MESSAGE_MS),
-  );
+// Private messages arrive live with the id of their delivery, which need not
+// be the stored id history pages give; the same text in the same direction
+// this close in time is taken as the same message.
+const SAME_LIVE_MS = 2 * 60_000;
+
+// The message already in the list that stored `m` is a copy of: an own
+// message typed here (one still sending has no stored copy yet, whatever the
+// clocks say; a delivered one must be close in time), or with `fuzzy`, a
+// live private message under another id.
+function twin(list: ChatMessage[], m: ChatMessage, taken: Set<number>, fuzzy: boolean): number {
+  return list.findIndex((x, i) => {
+    if (taken.has(i) || x.server_id || x.direction !== m.direction || x.text !== m.text) return false;
+    const near = (ms: number) => Math.abs(x.time_ms - m.time_ms) <= ms;
+    if (x.direction === 'out' && !x.elsewhere) return x.status !== 'failed' && (x.status === 'sending' || near(SAME_MESSAGE_MS));
+    return fuzzy && near(SAME_LIVE_MS);
+  });
 }
 
-// Adds stored messages (a page or one live message) to a list: each server id
-// once, an own message's stored copy merged into the message typed here (it
-// keeps the client id the outbox and message.status know), then in time order.
-// `older`: the incoming page precedes the list, so it goes first among equal times.
-export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], older = false): ChatMessage[] {
+// Adds stored messages (a page or one live message) to a list: each id once,
+// a stored copy merged into the message it copies (which keeps its id: the
+// outbox and message.status know an own message by the client's id), then
+// in time order. `older`: the incoming page precedes the list, so it goes
+// first among equal times. `fuzzy`: see `twin` (private conversations only;
+// room messages always carry their stored id).
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], older = false, fuzzy = false): ChatMessage[] {
   const out = list.slice();
   const fresh: ChatMessage[] = [];
   const known = new Set<string>();
   for (const m of out) {
-    const id = serverId(m);
-    if (id) known.add(id);
+    known.add(m.id);
+    if (m.server_id) known.add(m.server_id);
   }
   const taken = new Set<number>();
   let added = false;
@@ -66,10 +74,10 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
     const id = serverId(m) ?? m.id;
     if (known.has(id)) continue;
     known.add(id);
-    const twin = localTwin(out, m, taken);
-    if (twin >= 0) {
-      taken.add(twin);
-      out[twin] = { ...out[twin], server_id: id, from: m.from ?? out[twin].from };
+    const at = twin(out, m, taken, fuzzy);
+    if (at >= 0) {
+      taken.add(at);
+      out[at] = { ...out[at], server_id: id, from: m.from ?? out[at].from };
       continue;
     }
     fresh.push(m);
@@ -84,8 +92,8 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 // A fetched page: `older` pages were asked with `before`; their `more` says
 // whether to offer more. The newest page only says so when nothing older is
 // known already.
-export function applyPage(t: Timeline, page: readonly ChatMessage[], more: boolean, older: boolean): Timeline {
-  const messages = mergeMessages(t.messages, page, older);
+export function applyPage(t: Timeline, page: readonly ChatMessage[], more: boolean, older: boolean, fuzzy = false): Timeline {
+  const messages = mergeMessages(t.messages, page, older, fuzzy);
   const nextMore = older || !t.loaded ? more : t.more || more;
   return trim({ messages, more: nextMore, loaded: true });
 }

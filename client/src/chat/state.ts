@@ -103,7 +103,7 @@ export function chatReducer(state: ChatState, a: ChatAction): ChatState {
       return { ...state, buddies: Array.from(new Set(a.names)).sort() };
     case 'history': {
       const c = withConversation(state, a.peer, a.now_ms);
-      const t = applyPage({ messages: c.messages, more: c.more ?? false, loaded: c.loaded ?? false }, a.messages, a.more, a.older);
+      const t = applyPage({ messages: c.messages, more: c.more ?? false, loaded: c.loaded ?? false }, a.messages, a.more, a.older, true);
       const last = t.messages[t.messages.length - 1];
       return put(state, { ...c, messages: t.messages, more: t.more, loaded: true, last_ms: Math.max(c.last_ms, last?.time_ms ?? 0) });
     }
@@ -134,7 +134,7 @@ export function chatReducer(state: ChatState, a: ChatAction): ChatState {
       const msg = a.msg;
       const peer = peerOfMessage(msg, state.users);
       const c = withConversation(state, peer, msg.time_ms);
-      if (c.messages.some((m) => serverId(m) === msg.id)) return state;
+      if (c.messages.some((m) => serverId(m) === msg.id || m.server_id === msg.id || (m.direction === 'in' && m.id === msg.id))) return state;
       const m: ChatMessage = msg.direction === 'in'
         ? { id: msg.id, direction: 'in', text: msg.text, time_ms: msg.time_ms }
         : { id: msg.id, direction: 'out', text: msg.text, time_ms: msg.time_ms, status: 'delivered', elsewhere: true };
