@@ -104,9 +104,10 @@ describe('room events', () => {
   });
 
   it('left by me keeps a public room to browse and drops an invite-only one', () => {
-    let s = run([{ type: 'room', room: room('secret', { visibility: 'invite' }) }], base());
+    let s = run([{ type: 'room', room: room('secret', { visibility: 'invite' }) }, { type: 'select', name: 'lobby' }], base());
     s = roomsReducer(s, event('lobby', 'left', 'alice'));
     expect(s.rooms.lobby).toMatchObject({ joined: false, role: null });
+    expect(s.active).toBeNull();
     s = roomsReducer(s, event('secret', 'left', 'alice'));
     expect(s.rooms.secret).toBeUndefined();
   });

@@ -130,7 +130,8 @@ function onEvent(s: RoomsState, ev: RoomEventMsg, me: string): RoomsState {
     case 'left': {
       if (mine) {
         if (r.visibility === 'invite') return remove(s, ev.room);
-        return { ...putRoom(s, { ...r, joined: false, role: null, unread: 0 }), members: without(s.members, ev.room) };
+        const next = putRoom(s, { ...r, joined: false, role: null, unread: 0 });
+        return { ...next, members: without(s.members, ev.room), active: s.active === ev.room ? null : s.active };
       }
       const next = putRoom(s, memberCount(r, -1));
       return members ? { ...next, members: { ...next.members, [ev.room]: members.filter((x) => x.name !== ev.user) } } : next;
