@@ -66,7 +66,7 @@ describe('protocol/examples messages', () => {
       const text = readFileSync(join(EXAMPLES, f), 'utf8');
       const type = f.slice(4, -5);
       const m = parseServerMsg(text);
-      if (['hello', 'pong', 'message.status', 'message', 'presence', 'error'].includes(type)) {
+      if (['hello', 'pong', 'message.status', 'message', 'presence', 'error', 'room.message', 'room.event'].includes(type)) {
         expect(m, f).not.toBeNull();
         expect(m!.type, f).toBe(type);
       }
@@ -143,5 +143,28 @@ describe('protocol/examples browser-to-server messages', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('protocol/examples rooms bodies', () => {
+  const session = { id: 'x', key: new Uint8Array(32), keyText: '', user: { name: 'alice', display_name: 'Alice', uri: 'sip:alice@localhost' }, clockOffsetMs: 0 };
+  it.skipIf(!has('http.rooms.response.json') || !has('http.rooms.messages.response.json'))('rooms, members, history, search, buddies and the new room request', async () => {
+    const { ChatApi } = await import('../src/api/chat_api');
+    const byPath: Record<string, string> = {
+      '/api/v1/rooms': 'http.rooms.response.json', '/api/v1/rooms/lobby/members': 'http.rooms.members.response.json',
+      '/api/v1/rooms/lobby/messages': 'http.rooms.messages.response.json', '/api/v1/search': 'http.search.response.json',
+      '/api/v1/buddies': 'http.buddies.response.json',
+    };
+    const { fn, calls } = fakeFetch((url, init) =>
+      init.method === 'POST' ? response(201, 'http.rooms.post.response.json') : response(200, byPath[new URL(url, 'http://x').pathname]));
+    const api = new ChatApi(new ApiClient(fn), session);
+    expect(await api.rooms()).toEqual((example('http.rooms.response.json') as { rooms: unknown[] }).rooms);
+    expect(await api.members('lobby')).toEqual((example('http.rooms.members.response.json') as { members: unknown[] }).members);
+    expect(await api.roomHistory('lobby', null)).toEqual(example('http.rooms.messages.response.json'));
+    expect(await api.search('coffee')).toEqual((example('http.search.response.json') as { hits: unknown[] }).hits);
+    expect(await api.buddies()).toEqual((example('http.buddies.response.json') as { buddies: unknown[] }).buddies);
+    const req = example('http.rooms.post.request.json') as { name: string; title: string; topic: string; visibility: 'public' };
+    expect(await api.createRoom(req)).toEqual(example('http.rooms.post.response.json'));
+    expect(JSON.parse(calls[calls.length - 1].init.body as string)).toEqual(req);
   });
 });
