@@ -1,3 +1,5 @@
+// Codec for the messages of the first API version (login, messages,
+// presence) and the client-frame decoder; rooms: api_codec_chat.cpp.
 #include "web/api_codec.hpp"
 
 #include <boost/json.hpp>
@@ -13,6 +15,7 @@ constexpr std::size_t kMaxClientIdChars = 64;
 constexpr std::size_t kMaxToChars = 256;
 constexpr std::size_t kMaxTextChars = 16384;
 constexpr std::size_t kMaxServerIdChars = 128;
+constexpr std::size_t kMaxNoteBytes = 256;
 
 json::value user_value(const UserInfo& u) {
   return json::object{{"name", u.name}, {"display_name", u.display_name}, {"uri", u.uri}};
@@ -57,6 +60,39 @@ Result<ClientMessage, DecodeError> decode_send(const json::object& o) {
       OutgoingMessage{std::move(id).value(), std::move(to).value(), std::move(text).value()}});
 }
 
+Result<ClientMessage, DecodeError> decode_room_post(const json::object& o) {
+  auto id = string_field(o, "id", kMaxClientIdChars);
+  if (!id) return fail(id.error());
+  const json::value* room = o.if_contains("room");
+  if (room == nullptr) return bad("room", "missing");
+  if (!room->is_string()) return bad("room", "not a string");
+  auto name = canonical_name(room->get_string());
+  if (!name) return bad("room", "not a room name");
+  auto text = string_field(o, "text", kMaxTextChars);
+  if (!text) return fail(text.error());
+  return ClientMessage(MessageSend{
+      OutgoingMessage{std::move(id).value(), "~" + *name, std::move(text).value()}});
+}
+
+Result<ClientMessage, DecodeError> decode_presence_set(const json::object& o) {
+  const json::value* status = o.if_contains("status");
+  if (status == nullptr) return bad("status", "missing");
+  const json::string* st = status->if_string();
+  if (st == nullptr) return bad("status", "not a string");
+  // offline and on_the_phone are the server's to say, never chosen.
+  if (*st != "available" && *st != "away" && *st != "busy" && *st != "dnd") {
+    return bad("status", "not one of available, away, busy, dnd");
+  }
+  std::string note;
+  if (const json::value* n = o.if_contains("note")) {
+    const json::string* ns = n->if_string();
+    if (ns == nullptr) return bad("note", "not a string");
+    if (ns->size() > kMaxNoteBytes) return bad("note", "longer than 256 bytes");
+    note.assign(ns->data(), ns->size());
+  }
+  return ClientMessage(PresenceSet{std::string(st->data(), st->size()), std::move(note)});
+}
+
 Result<ClientMessage, DecodeError> decode_ack(const json::object& o) {
   auto id = string_field(o, "id", kMaxServerIdChars);
   if (!id) return fail(id.error());
@@ -91,6 +127,25 @@ std::string encode_message_status(std::string_view id, int code, std::string_vie
 
 std::string encode_presence(std::string_view user, bool online) {
   return json::serialize(json::object{{"type", "presence"}, {"user", user}, {"online", online}});
+}
+
+std::string encode_presence_state(std::string_view user, const PresenceView& presence) {
+  return json::serialize(json::object{{"type", "presence"},
+                                      {"user", user},
+                                      {"online", presence.status != "offline"},
+                                      {"status", presence.status},
+                                      {"note", presence.note}});
+}
+
+std::string encode_presence_states(
+    const std::vector<std::pair<std::string, PresenceView>>& changes) {
+  json::array users;
+  users.reserve(changes.size());
+  for (const auto& [user, p] : changes) {
+    users.push_back(json::object{
+        {"user", user}, {"online", p.status != "offline"}, {"status", p.status}, {"note", p.note}});
+  }
+  return json::serialize(json::object{{"type", "presence"}, {"users", std::move(users)}});
 }
 
 std::string encode_presence_list(const std::vector<std::pair<std::string, bool>>& changes) {
@@ -138,6 +193,8 @@ Result<ClientMessage, DecodeError> decode_client_message(std::string_view text) 
     if (*t == "ping") return ClientMessage(Ping{});
     if (*t == "message.send") return decode_send(*o);
     if (*t == "message.ack") return decode_ack(*o);
+    if (*t == "room.post") return decode_room_post(*o);
+    if (*t == "presence.set") return decode_presence_set(*o);
     // Not echoed: a cut could split a UTF-8 sequence, and the client knows what it sent.
     return fail(DecodeError{"unknown_type", "unknown message type"});
   } catch (const std::exception& e) {

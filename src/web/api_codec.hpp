@@ -50,6 +50,20 @@ std::string encode_room_message(const StoredMessageView& message);
 // api.md `room.event`: kind joined|left|renamed|topic|deleted|invited|updated.
 std::string encode_room_event(std::string_view room, std::string_view kind, std::string_view user);
 
+// ---- HTTP answers of the rooms API (api_codec_chat.cpp) ----
+
+std::string encode_room(const RoomView& room);                          // the room object
+std::string encode_rooms(const std::vector<RoomView>& rooms);           // {"rooms": [...]}
+// {"<key>": [member...]}: key "members" or "buddies".
+std::string encode_members(std::string_view key, const std::vector<MemberView>& members);
+std::string encode_history(const HistoryPageView& page);                // {"messages", "more"}
+std::string encode_hits(const std::vector<StoredMessageView>& hits);    // {"hits": [...]}
+std::string encode_users(const std::vector<UserEntry>& users);          // GET /api/v1/users
+
+// api.md Names: lower-cases `name` and checks [a-z0-9][a-z0-9._-]{0,63};
+// nullopt if it breaks the rule. Room and user names share it.
+std::optional<std::string> canonical_name(std::string_view name);
+
 // ---- browser → server ----
 
 struct Ping {};
@@ -59,7 +73,14 @@ struct MessageSend {
 struct MessageAck {
   std::string id;
 };
-using ClientMessage = std::variant<Ping, MessageSend, MessageAck>;
+// api.md `presence.set`: status is one of available|away|busy|dnd.
+struct PresenceSet {
+  std::string status;
+  std::string note;
+};
+// `room.post` decodes into MessageSend with `to` = "~" + room (the gateway's
+// room address), so both kinds of send share one path and one status flow.
+using ClientMessage = std::variant<Ping, MessageSend, MessageAck, PresenceSet>;
 
 struct DecodeError {
   std::string code;     // "bad_request" or "unknown_type"

@@ -1,6 +1,7 @@
 // What the browser API (web::Api) needs from the rest of the server, which
 // it knows nothing about: checking passwords, the user list with presence,
-// and where browser messages go. Implemented by the gateway. Thread: core.
+// where browser messages go, and the chat features (chat()). Implemented by
+// the gateway. Thread: core.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +25,18 @@ struct UserInfo {
   std::string uri;  // sip:name@domain
 };
 
+// A user's presence as the browser sees it (api.md Presence status).
+// `status`: "offline", "available", "away", "busy", "dnd", "on_the_phone".
+struct PresenceView {
+  std::string status = "offline";
+  std::string note;
+};
+
 struct UserEntry {
   UserInfo user;
   bool online = false;
+  // Braced so `{user, online}` still compiles warning-free (-Wmissing-field-initializers).
+  PresenceView presence{};
 };
 
 // A `message.send` from a browser, decoded and checked (api.md).
@@ -35,6 +45,8 @@ struct OutgoingMessage {
   std::string to;  // user name or SIP URI, as given
   std::string text;
 };
+
+class ChatDelegate;
 
 class ApiDelegate {
  public:
@@ -56,6 +68,9 @@ class ApiDelegate {
   virtual void send_message(WebSessionId session, OutgoingMessage message) = 0;
   // The browser acknowledged an incoming `message` (api.md message.ack).
   virtual void ack_message(WebSessionId session, std::string server_id) = 0;
+  // Rooms, history, search, buddies and presence status (chat_delegate.hpp);
+  // nullptr when the server runs without chat: those routes then answer 404.
+  virtual ChatDelegate* chat() { return nullptr; }
 };
 
 }  // namespace parley::web

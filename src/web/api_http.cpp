@@ -93,6 +93,7 @@ void Api::Impl::handle_request(const HttpRequest& request,
     if (method != (is_post ? "POST" : "GET")) return respond(not_allowed());
     return respond(signed_endpoint(request, path));
   }
+  if (chat_request(request, respond)) return;
   respond(error_response(404, "not_found", "no such API path"));
 }
 
@@ -165,15 +166,18 @@ void Api::Impl::finish_login(const std::string& user, const std::string& client_
                {"server_time_ms", wall_ms()}})));
 }
 
+SignedInput signed_input_of(const HttpRequest& request) {
+  return SignedInput{request.method,
+                     request.target,
+                     request.body,
+                     request.client_ip,
+                     request.header("user-agent"),
+                     {request.header("x-parley-session"), request.header("x-parley-timestamp"),
+                      request.header("x-parley-nonce"), request.header("x-parley-signature")}};
+}
+
 HttpResponse Api::Impl::signed_endpoint(const HttpRequest& request, std::string_view path) {
-  const SignedInput in{request.method,
-                       request.target,
-                       request.body,
-                       request.client_ip,
-                       request.header("user-agent"),
-                       {request.header("x-parley-session"), request.header("x-parley-timestamp"),
-                        request.header("x-parley-nonce"), request.header("x-parley-signature")}};
-  auto checked = check_signed(in);
+  auto checked = check_signed(signed_input_of(request));
   if (!checked) return refusal_response(checked.error());
   WebSession& s = *checked.value();
 
@@ -191,13 +195,7 @@ HttpResponse Api::Impl::signed_endpoint(const HttpRequest& request, std::string_
                                           {"idle_timeout_s", config.idle_timeout.count()},
                                           {"expires_at_ms", wall_ms() + left.count()}}));
   }
-  json::array users;
-  for (const UserEntry& e : delegate.users()) {
-    json::object u = user_value(e.user).as_object();
-    u["online"] = e.online;
-    users.push_back(std::move(u));
-  }
-  return json_response(200, json::serialize(json::object{{"users", std::move(users)}}));
+  return json_response(200, codec::encode_users(delegate.users()));
 }
 
 Result<WebSession*, Refusal> Api::Impl::check_signed(const SignedInput& in) {

@@ -39,6 +39,9 @@ struct SignedInput {
   SignedFields fields;
 };
 
+// The signature fields of a signed HTTP request (views into `request`).
+SignedInput signed_input_of(const HttpRequest& request);
+
 struct Api::Impl {
   Impl(ApiConfig config, ApiDelegate& delegate, WsSender& sockets,
        std::function<TimePoint()> now, std::function<std::int64_t()> wall_ms, ApiStats& stats);
@@ -50,6 +53,10 @@ struct Api::Impl {
                     const std::string& user_agent, const std::optional<UserInfo>& found,
                     const std::function<void(HttpResponse)>& respond);
   HttpResponse signed_endpoint(const HttpRequest& request, std::string_view path);
+
+  // ---- api_chat_http.cpp ----
+  // The rooms API (api.md); false if `request` is not one of its paths.
+  bool chat_request(const HttpRequest& request, const std::function<void(HttpResponse)>& respond);
   // api.md's checks in api.md's order; the first failure is the answer.
   Result<WebSession*, Refusal> check_signed(const SignedInput& in);
 
@@ -100,6 +107,10 @@ HttpResponse refusal_response(const Refusal& r);
 // A value from the network, safe to put in a log line: printable ASCII only,
 // at most `max` characters.
 std::string loggable(std::string_view untrusted, std::size_t max = 64);
+// %XX-decodes a path segment or query value (`+` as a space when asked, as
+// in query strings); a broken escape is kept as it is, so a signature or
+// name check then fails on it.
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
 // The first characters of a session id: enough to follow it in the logs,
 // useless to an attacker.
 std::string id_prefix(std::string_view session_id);

@@ -3,6 +3,7 @@
 #include "web/api.hpp"
 #include "web/api_codec.hpp"
 #include "web/api_impl.hpp"
+#include "web/chat_delegate.hpp"
 
 namespace parley::web {
 
@@ -10,33 +11,6 @@ namespace {
 
 constexpr std::size_t kMaxFrameBytes = 64 * 1024;
 constexpr std::int64_t kSocketsRetryAfterS = 5;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX-decodes a query value; a broken escape is kept as it is (the signature
-// check then fails on it).
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 struct UpgradeQuery {
   std::string session, ts, nonce, sig;
@@ -209,6 +183,14 @@ void Api::Impl::dispatch(WebSession& s, WsId id, std::uint64_t seq, std::string_
     delegate.send_message(sid, std::move(send->message));
   } else if (auto* ack = std::get_if<codec::MessageAck>(&*decoded)) {
     delegate.ack_message(sid, std::move(ack->id));
+  } else if (auto* set = std::get_if<codec::PresenceSet>(&*decoded)) {
+    ChatDelegate* chat = delegate.chat();
+    if (chat == nullptr) {
+      sender.send(id, codec::encode_error("not_found", "presence status not served here", seq));
+      return;
+    }
+    const UserInfo user = s.user;  // the delegate may end the session while it runs
+    chat->set_presence(sid, user, std::move(set->status), std::move(set->note));
   }
 }
 

@@ -29,11 +29,7 @@ template <typename T>
 using ApiResult = Result<T, ApiError>;
 struct NoContent {};  // answered as 200 {}
 
-// `status`: "offline", "available", "away", "busy", "dnd", "on_the_phone".
-struct PresenceView {
-  std::string status = "offline";
-  std::string note;
-};
+// PresenceView (api_delegate.hpp, where UserEntry needs it too).
 
 // api.md room object.
 struct RoomView {

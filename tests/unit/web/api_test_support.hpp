@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "web/api.hpp"
+#include "web/chat_delegate.hpp"
 #include "web/request_signature.hpp"
 #include "web/web_crypto.hpp"
 
@@ -54,6 +55,7 @@ class FakeDelegate : public ApiDelegate {
   }
   void send_message(WebSessionId s, OutgoingMessage m) override { sent.emplace_back(s, m); }
   void ack_message(WebSessionId s, std::string id) override { acks.emplace_back(s, id); }
+  ChatDelegate* chat() override { return chat_delegate; }
 
   int password_checks = 0;
   bool defer = false;
@@ -62,6 +64,7 @@ class FakeDelegate : public ApiDelegate {
   std::vector<std::pair<WebSessionId, OutgoingMessage>> sent;
   std::vector<std::pair<WebSessionId, std::string>> acks;
   std::vector<UserEntry> user_list;
+  ChatDelegate* chat_delegate = nullptr;  // nullptr: a server without chat
 
  private:
   std::map<std::string, std::pair<std::string, UserInfo>> accounts_;
