@@ -54,6 +54,9 @@ Result<ClientMessage, DecodeError> decode_send(const json::object& o) {
   if (!id) return fail(id.error());
   auto to = string_field(o, "to", kMaxToChars);
   if (!to) return fail(to.error());
+  // "~name" is how room.post addresses a room after checking the name; a
+  // message.send must not reach a room around that check.
+  if (to->starts_with('~')) return bad("to", "starts with ~ (rooms take room.post)");
   auto text = string_field(o, "text", kMaxTextChars);
   if (!text) return fail(text.error());
   return ClientMessage(MessageSend{

@@ -150,6 +150,7 @@ TEST(ApiCodec, RefusesBadMessages) {
   EXPECT_EQ(code_of(R"({"type": "message.send", "id": "1", "to": "bob", "text": ""})"), "bad_request");
   EXPECT_EQ(code_of(R"({"type": "message.send", "id": "", "to": "bob", "text": "x"})"), "bad_request");
   EXPECT_EQ(code_of(R"({"type": "message.send", "id": "1", "to": 5, "text": "x"})"), "bad_request");
+  EXPECT_EQ(code_of(R"({"type": "message.send", "id": "1", "to": "~lobby", "text": "x"})"), "bad_request");
   EXPECT_EQ(code_of(R"({"type": "message.ack"})"), "bad_request");
   EXPECT_EQ(code_of(R"({"type": "room.post", "id": "1", "room": "Lobby", "text": "x"})"), "ok");
   EXPECT_EQ(code_of(R"({"type": "room.post", "id": "1", "room": "~lobby", "text": "x"})"), "bad_request");
