@@ -47,6 +47,13 @@ struct RoomMember {
   std::int64_t joined_at = 0;
 };
 
+// One row of room membership, for the core's in-memory cache at start.
+struct Membership {
+  RoomId room;
+  UserId user;
+  RoomRole role = RoomRole::Member;
+};
+
 struct Invitation {
   RoomId room;
   std::string room_name;

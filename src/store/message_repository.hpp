@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/chat_types.hpp"
@@ -19,12 +20,16 @@ class MessageRepository {
   static constexpr std::size_t kMaxPage = 200;
   static constexpr std::size_t kMaxBodyBytes = 65536;
   static constexpr std::uint64_t kMaxUnreadCount = 1000;  // shown as "999+" or the like
+  // An identity's offline queue keeps its newest messages up to this many:
+  // queueing more drops its oldest queued entries (the history keeps the
+  // messages), so a device gone for good cannot grow the queue forever.
+  static constexpr std::size_t kMaxQueuedPerIdentity = 1000;
 
   virtual ~MessageRepository() = default;
 
   // Stores the message and queues it for every identity in `offline`, in one
   // transaction, so a message is acknowledged only once it and its queued
-  // deliveries are on disk. Invalid for a message that is neither a room nor
+  // deliveries are on disk (each queue bounded by kMaxQueuedPerIdentity). Invalid for a message that is neither a room nor
   // a private one, has an empty or too big body; NotFound if its room,
   // recipient or sender does not exist.
   virtual StoreResult<StoredMessage> append(const NewMessage& message,
@@ -35,6 +40,9 @@ class MessageRepository {
   virtual StoreResult<std::vector<StoreResult<StoredMessage>>> append_many(
       const std::vector<PendingAppend>& batch) = 0;
   virtual StoreResult<StoredMessage> find(MessageId id) = 0;
+  // The newest message id of every room that has messages, ordered by room
+  // id: the core's cache at start (what "up to date" means for a room).
+  virtual StoreResult<std::vector<std::pair<RoomId, MessageId>>> newest_per_room() = 0;
 
   // Up to `limit` messages of the room older than `before` (all when
   // `before` is invalid), returned oldest first.
@@ -56,7 +64,8 @@ class MessageRepository {
   // Unread counts of every room the user is in, ordered by room id.
   virtual StoreResult<std::vector<UnreadCount>> unread_counts(UserId user) = 0;
 
-  // Queues an already stored message for more identities (duplicates ignored).
+  // Queues an already stored message for more identities (duplicates
+  // ignored), each queue bounded by kMaxQueuedPerIdentity.
   virtual StoreStatus enqueue(MessageId message, const std::vector<std::string>& identities) = 0;
   // The identity's undelivered messages, oldest first (message id order).
   virtual StoreResult<std::vector<StoredMessage>> pending(std::string_view identity,

@@ -32,6 +32,8 @@ class RoomRepository {
   virtual StoreResult<Room> find(std::string_view name) = 0;              // case-insensitive
   virtual StoreResult<std::vector<Room>> list_public() = 0;               // ordered by name
   virtual StoreResult<std::vector<Room>> list_for_user(UserId user) = 0;  // rooms it is in
+  // Every room, public or not, ordered by name: the core's cache at start.
+  virtual StoreResult<std::vector<Room>> list_all() = 0;
   // Rooms the user owns, for the rooms-per-user limit.
   virtual StoreResult<std::uint64_t> count_owned(UserId user) = 0;
 
@@ -44,6 +46,9 @@ class RoomRepository {
   // The member's role; NotFound if the user is not a member.
   virtual StoreResult<RoomRole> role(RoomId room, UserId user) = 0;
   virtual StoreResult<std::vector<RoomMember>> members(RoomId room) = 0;  // ordered by user name
+  // Every member of every room in one read, ordered by room then user id:
+  // the core's cache at start, without one query per room.
+  virtual StoreResult<std::vector<Membership>> all_memberships() = 0;
 
   // Duplicate if already invited; NotFound if the room or user does not exist.
   virtual StoreStatus invite(RoomId room, UserId user, UserId by, std::int64_t now_ms) = 0;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "store/buddy_repository.hpp"
 #include "store/message_repository.hpp"
 #include "store/number_repository.hpp"
 #include "store/registration_repository.hpp"
@@ -35,6 +36,7 @@ class Store {
   virtual RegistrationRepository& registrations() = 0;
   virtual RoomRepository& rooms() = 0;
   virtual MessageRepository& messages() = 0;
+  virtual BuddyRepository& buddies() = 0;
 
   // All users, accounts and numbers in one consistent read.
   virtual StoreResult<Directory> load_directory() = 0;

@@ -132,6 +132,21 @@ StoreResult<StoredMessage> SqliteMessageRepository::find(MessageId id) {
   return fail(db_.error(rc, "find message"));
 }
 
+StoreResult<std::vector<std::pair<RoomId, MessageId>>>
+SqliteMessageRepository::newest_per_room() {
+  // One max() per room through messages_by_room (room_id, id): a key lookup
+  // each, where GROUP BY over messages would read the whole history.
+  auto st = db_.prepare(
+      "SELECT r.id, (SELECT max(m.id) FROM messages m WHERE m.room_id = r.id) FROM rooms r "
+      "ORDER BY r.id");
+  auto rows = db_.rows(st, "newest messages", [&] {
+    return std::make_pair(RoomId(id_or_zero(st, 0)), MessageId(id_or_zero(st, 1)));
+  });
+  // A room without messages has max() NULL, read as an invalid id.
+  if (rows.ok()) std::erase_if(*rows, [](const auto& row) { return !row.second.valid(); });
+  return rows;
+}
+
 // Reads up to limit + 1 rows newest first: the extra row only says "more".
 StoreResult<HistoryPage> SqliteMessageRepository::page(Statement& st, std::size_t limit) {
   HistoryPage out;
@@ -234,7 +249,29 @@ StoreStatus SqliteMessageRepository::enqueue_rows(MessageId message,
         e.message = "no message id " + std::to_string(message.value());
       return fail(std::move(e));
     }
+    if (auto s = trim_queue(identity); !s.ok()) return s;
   }
+  return Ok{};
+}
+
+// The queue's length comes from offline_queue_sizes (kept by triggers), so a
+// queue under the bound costs one key lookup; a full one loses its oldest
+// entries through the (identity, message_id) index.
+StoreStatus SqliteMessageRepository::trim_queue(const std::string& identity) {
+  std::int64_t excess = 0;
+  {
+    auto st = db_.prepare("SELECT queued - ?2 FROM offline_queue_sizes WHERE identity = ?1");
+    st.bind_text(1, identity).bind_int(2, static_cast<std::int64_t>(kMaxQueuedPerIdentity));
+    const int rc = st.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(db_.error(rc, "queue length"));
+    if (rc == SQLITE_ROW) excess = st.int64(0);
+  }
+  if (excess <= 0) return Ok{};
+  auto drop = db_.prepare(
+      "DELETE FROM offline_queue WHERE identity = ?1 AND message_id IN (SELECT message_id FROM "
+      "offline_queue WHERE identity = ?1 ORDER BY message_id LIMIT ?2)");
+  drop.bind_text(1, identity).bind_int(2, excess);
+  if (int rc = drop.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "bound queue"));
   return Ok{};
 }
 

@@ -18,6 +18,7 @@ class SqliteMessageRepository final : public MessageRepository {
   StoreResult<std::vector<StoreResult<StoredMessage>>> append_many(
       const std::vector<PendingAppend>& batch) override;
   StoreResult<StoredMessage> find(MessageId id) override;
+  StoreResult<std::vector<std::pair<RoomId, MessageId>>> newest_per_room() override;
   StoreResult<HistoryPage> room_history(RoomId room, MessageId before, std::size_t limit) override;
   StoreResult<HistoryPage> private_history(UserId a, UserId b, MessageId before,
                                            std::size_t limit) override;
@@ -36,6 +37,7 @@ class SqliteMessageRepository final : public MessageRepository {
   StoreResult<StoredMessage> insert(const NewMessage& message,
                                     const std::vector<std::string>& offline);
   StoreStatus enqueue_rows(MessageId message, const std::vector<std::string>& identities);
+  StoreStatus trim_queue(const std::string& identity);
   StoreResult<HistoryPage> page(Statement& st, std::size_t limit);
 
   Database& db_;

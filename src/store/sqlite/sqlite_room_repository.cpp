@@ -190,6 +190,10 @@ StoreResult<std::vector<Room>> SqliteRoomRepository::list_for_user(UserId user) 
               sql_id(user));
 }
 
+StoreResult<std::vector<Room>> SqliteRoomRepository::list_all() {
+  return list(std::string(kSelectRoom) + "ORDER BY name", 0);
+}
+
 StoreResult<std::uint64_t> SqliteRoomRepository::count_owned(UserId user) {
   auto st = db_.prepare("SELECT count(*) FROM rooms WHERE owner_id = ?1");
   st.bind_int(1, sql_id(user));
@@ -277,6 +281,14 @@ StoreResult<std::vector<RoomMember>> SqliteRoomRepository::members(RoomId room) 
   return db_.rows(st, "list members", [&] {
     return RoomMember{UserId(static_cast<std::uint64_t>(st.int64(0))), st.text(1), st.text(2),
                       role_from_text(st.text(3)), st.int64(4)};
+  });
+}
+
+StoreResult<std::vector<Membership>> SqliteRoomRepository::all_memberships() {
+  auto st = db_.prepare("SELECT room_id, user_id, role FROM room_members ORDER BY room_id, user_id");
+  return db_.rows(st, "list memberships", [&] {
+    return Membership{RoomId(static_cast<std::uint64_t>(st.int64(0))),
+                      UserId(static_cast<std::uint64_t>(st.int64(1))), role_from_text(st.text(2))};
   });
 }
 

@@ -24,6 +24,7 @@ class SqliteRoomRepository final : public RoomRepository {
   StoreResult<Room> find(std::string_view name) override;
   StoreResult<std::vector<Room>> list_public() override;
   StoreResult<std::vector<Room>> list_for_user(UserId user) override;
+  StoreResult<std::vector<Room>> list_all() override;
   StoreResult<std::uint64_t> count_owned(UserId user) override;
 
   StoreStatus add_member(RoomId room, UserId user, RoomRole role, std::int64_t now_ms) override;
@@ -31,6 +32,7 @@ class SqliteRoomRepository final : public RoomRepository {
   StoreStatus remove_member(RoomId room, UserId user) override;
   StoreResult<RoomRole> role(RoomId room, UserId user) override;
   StoreResult<std::vector<RoomMember>> members(RoomId room) override;
+  StoreResult<std::vector<Membership>> all_memberships() override;
 
   StoreStatus invite(RoomId room, UserId user, UserId by, std::int64_t now_ms) override;
   StoreStatus revoke_invitation(RoomId room, UserId user) override;

@@ -4,6 +4,7 @@
 
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_buddy_repository.hpp"
 #include "store/sqlite/sqlite_message_repository.hpp"
 #include "store/sqlite/sqlite_number_repository.hpp"
 #include "store/sqlite/sqlite_registration_repository.hpp"
@@ -25,7 +26,8 @@ class SqliteStore final : public Store {
         numbers_(db_),
         registrations_(db_),
         rooms_(db_),
-        messages_(db_) {}
+        messages_(db_),
+        buddies_(db_) {}
 
   UserRepository& users() override { return users_; }
   SipAccountRepository& accounts() override { return accounts_; }
@@ -33,6 +35,7 @@ class SqliteStore final : public Store {
   RegistrationRepository& registrations() override { return registrations_; }
   RoomRepository& rooms() override { return rooms_; }
   MessageRepository& messages() override { return messages_; }
+  BuddyRepository& buddies() override { return buddies_; }
   int schema_version() override { return version_; }
 
   std::int64_t data_version() override {
@@ -91,6 +94,7 @@ class SqliteStore final : public Store {
   SqliteRegistrationRepository registrations_;
   SqliteRoomRepository rooms_;
   SqliteMessageRepository messages_;
+  SqliteBuddyRepository buddies_;
 };
 
 }  // namespace

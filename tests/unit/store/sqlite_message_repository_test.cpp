@@ -16,6 +16,21 @@ std::vector<std::string> bodies(const std::vector<StoredMessage>& ms) {
   return out;
 }
 
+// Takes everything off the identity's queue (pending() pages by kMaxPage)
+// and returns it oldest first.
+std::vector<MessageId> drain(MessageRepository& messages, const std::string& identity) {
+  std::vector<MessageId> out;
+  for (;;) {
+    auto page = messages.pending(identity, MessageRepository::kMaxPage);
+    EXPECT_TRUE(page.ok());
+    if (!page.ok() || page->empty()) return out;
+    std::vector<MessageId> ids;
+    for (const auto& m : *page) ids.push_back(m.id);
+    EXPECT_TRUE(messages.mark_delivered(identity, ids).ok());
+    out.insert(out.end(), ids.begin(), ids.end());
+  }
+}
+
 TEST(Fts5, CompiledIntoTheSystemSqlite) {
   // Debian 12's libsqlite3 is built with FTS5; the chat migration needs it.
   EXPECT_EQ(sqlite3_compileoption_used("ENABLE_FTS5"), 1);
@@ -348,6 +363,98 @@ TEST_F(MessagesTest, UnreadCountStopsAtTheCap) {
   }
   ASSERT_TRUE(store_->messages().append_many(batch).ok());
   EXPECT_EQ((*store_->messages().unread_counts(bob))[0].unread, MessageRepository::kMaxUnreadCount);
+}
+
+// A batch of `n` room messages, each queued for `offline`.
+std::vector<PendingAppend> batch_of(RoomId room, UserId sender, std::size_t n,
+                                    const std::vector<std::string>& offline) {
+  std::vector<PendingAppend> batch(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    batch[i].message.room = room;
+    batch[i].message.sender = sender;
+    batch[i].message.body = "m" + std::to_string(i);
+    batch[i].message.created_at = static_cast<std::int64_t>(i);
+    batch[i].offline = offline;
+  }
+  return batch;
+}
+
+std::vector<MessageId> ids_of(const std::vector<StoreResult<StoredMessage>>& results) {
+  std::vector<MessageId> out;
+  for (const auto& r : results) {
+    EXPECT_TRUE(r.ok());
+    if (r.ok()) out.push_back(r->id);
+  }
+  return out;
+}
+
+constexpr std::size_t kBound = MessageRepository::kMaxQueuedPerIdentity;
+
+TEST_F(MessagesTest, OfflineQueueKeepsTheNewestUpToTheBound) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  auto batch = batch_of(lobby, alice, kBound + 5, {"acct:1"});
+  batch[0].offline.push_back("acct:2");
+  auto r = store_->messages().append_many(batch);
+  ASSERT_TRUE(r.ok());
+  const auto ids = ids_of(*r);
+  ASSERT_EQ(ids.size(), kBound + 5);
+
+  const auto queued = drain(store_->messages(), "acct:1");
+  ASSERT_EQ(queued.size(), kBound);
+  EXPECT_EQ(queued.front(), ids[5]);  // the five oldest were dropped
+  EXPECT_EQ(queued.back(), ids.back());
+  EXPECT_EQ(drain(store_->messages(), "acct:2"), (std::vector<MessageId>{ids[0]}));  // its own bound
+  EXPECT_TRUE(store_->messages().find(ids[0]).ok());  // history keeps what the queue dropped
+
+  // Delivered entries no longer count: the emptied queue takes new ones.
+  const auto next = post(lobby, alice, "after", {"acct:1"});
+  EXPECT_EQ(drain(store_->messages(), "acct:1"), (std::vector<MessageId>{next.id}));
+}
+
+TEST_F(MessagesTest, SingleAppendAndEnqueueAreBoundedToo) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  auto r = store_->messages().append_many(batch_of(lobby, alice, kBound, {}));
+  ASSERT_TRUE(r.ok());
+  const auto ids = ids_of(*r);
+  // Queued newest first: every later enqueue is older than what is queued.
+  for (std::size_t i = ids.size(); i-- > 1;) {
+    ASSERT_TRUE(store_->messages().enqueue(ids[i], {"sip:x"}).ok());
+  }
+  ASSERT_TRUE(store_->messages().enqueue(ids[0], {"sip:x"}).ok());  // exactly full, kept
+  const auto newest = post(lobby, alice, "newest", {"sip:x"});      // one too many
+  const auto queued = drain(store_->messages(), "sip:x");
+  ASSERT_EQ(queued.size(), kBound);
+  EXPECT_EQ(queued.front(), ids[1]);
+  EXPECT_EQ(queued.back(), newest.id);
+}
+
+TEST_F(MessagesTest, QueueBoundCountsRowsRemovedByCascade) {
+  const UserId alice = user("alice");
+  const RoomId doomed = room("doomed", alice);
+  const RoomId lobby = room("lobby", alice);
+  ASSERT_TRUE(store_->messages().append_many(batch_of(doomed, alice, kBound, {"web:1"})).ok());
+  ASSERT_TRUE(store_->rooms().remove(doomed).ok());  // its queued messages go with it
+  auto r = store_->messages().append_many(batch_of(lobby, alice, kBound, {"web:1"}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(drain(store_->messages(), "web:1"), ids_of(*r));  // none dropped: the queue was empty
+}
+
+TEST_F(MessagesTest, NewestPerRoomSkipsRoomsWithoutMessages) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  EXPECT_TRUE(store_->messages().newest_per_room()->empty());
+  const RoomId quiet = room("quiet", alice);
+  const RoomId lobby = room("lobby", alice);
+  const RoomId kitchen = room("kitchen", alice);
+  post(lobby, alice, "one");
+  const auto k = post(kitchen, alice, "two");
+  const auto l = post(lobby, alice, "three");
+  say(alice, bob, "private messages belong to no room");
+  using Pairs = std::vector<std::pair<RoomId, MessageId>>;
+  EXPECT_EQ(*store_->messages().newest_per_room(), (Pairs{{lobby, l.id}, {kitchen, k.id}}));
+  (void)quiet;
 }
 
 }  // namespace

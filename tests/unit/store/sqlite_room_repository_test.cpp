@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include "chat_test_support.hpp"
 
 namespace parley::store::testing {
@@ -105,6 +108,44 @@ TEST_F(RoomsTest, MembershipRolesAndLists) {
   ASSERT_TRUE(store_->rooms().remove_member(lobby, bob).ok());
   EXPECT_EQ(store_->rooms().remove_member(lobby, bob).error().code, StoreErrorCode::NotFound);
   EXPECT_EQ(store_->rooms().members(lobby)->size(), 1u);
+}
+
+TEST_F(RoomsTest, ListAllAndAllMembershipsCoverEveryRoom) {
+  const UserId alice = user("alice");
+  const UserId bob = user("bob");
+  const RoomId zoo = room("zoo", bob);
+  const RoomId attic = room("attic", alice, RoomVisibility::Invite);
+  const RoomId lobby = room("lobby", alice);
+  ASSERT_TRUE(store_->rooms().add_member(lobby, bob, RoomRole::Admin, 1).ok());
+  ASSERT_TRUE(store_->rooms().add_member(zoo, alice, RoomRole::Member, 1).ok());
+
+  auto all = store_->rooms().list_all();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);  // invite-only rooms too, ordered by name
+  EXPECT_EQ((*all)[0].name, "attic");
+  EXPECT_EQ((*all)[0].visibility, RoomVisibility::Invite);
+  EXPECT_EQ((*all)[1].name, "lobby");
+  EXPECT_EQ((*all)[2].name, "zoo");
+  EXPECT_EQ((*all)[2].owner, bob);
+
+  auto rows = store_->rooms().all_memberships();
+  ASSERT_TRUE(rows.ok());
+  std::vector<std::tuple<RoomId, UserId, RoomRole>> got;
+  for (const auto& m : *rows) got.emplace_back(m.room, m.user, m.role);
+  const std::vector<std::tuple<RoomId, UserId, RoomRole>> want{
+      {zoo, alice, RoomRole::Member},  {zoo, bob, RoomRole::Owner},
+      {attic, alice, RoomRole::Owner}, {lobby, alice, RoomRole::Owner},
+      {lobby, bob, RoomRole::Admin}};
+  EXPECT_EQ(got, want);  // ordered by room id, then user id
+
+  ASSERT_TRUE(store_->users().remove("bob").ok());
+  EXPECT_EQ(store_->rooms().all_memberships()->size(), 3u);
+  EXPECT_EQ(store_->rooms().list_all()->size(), 3u);
+}
+
+TEST_F(RoomsTest, EmptyStoreHasNoRoomsOrMemberships) {
+  EXPECT_TRUE(store_->rooms().list_all()->empty());
+  EXPECT_TRUE(store_->rooms().all_memberships()->empty());
 }
 
 TEST_F(RoomsTest, InvitationsAreConsumedByJoining) {

@@ -61,6 +61,48 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnceAcrossReopen) {
   EXPECT_EQ(st.int64(0), static_cast<std::int64_t>(sqlite::embedded_migrations().size()));
 }
 
+TEST_F(SqliteStoreTest, QueueSizesMigrationCountsQueuesAlreadyThere) {
+  {
+    // A database from before version 5 whose queue is already over the bound.
+    sqlite::Database db(db_path());
+    std::vector<sqlite::Migration> before_5;
+    for (const auto& m : sqlite::embedded_migrations()) {
+      if (m.version < 5) before_5.push_back(m);
+    }
+    ASSERT_EQ(sqlite::apply_migrations(db, before_5), 4);
+    ASSERT_EQ(db.exec("INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
+                      "INSERT INTO rooms (id, name, owner_id, visibility, created_at) "
+                      "  VALUES (1, 'lobby', 1, 'public', 0);"
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1003)"
+                      "  INSERT INTO messages (room_id, sender_id, body, created_at)"
+                      "  SELECT 1, 1, 'm' || i, i FROM n;"
+                      "INSERT INTO offline_queue (identity, message_id) SELECT 'old', id FROM messages;"),
+              SQLITE_OK)
+        << db.last_message();
+  }
+  auto s = open();
+  NewMessage m;
+  m.room = RoomId(1);
+  m.sender = UserId(1);
+  m.body = "new";
+  ASSERT_TRUE(s->messages().append(m, {"old"}).ok());
+  // The migration counted 1003, so this append trims the queue to the bound.
+  std::size_t queued = 0;
+  MessageId first;
+  for (;;) {
+    auto page = s->messages().pending("old", MessageRepository::kMaxPage);
+    ASSERT_TRUE(page.ok());
+    if (page->empty()) break;
+    if (!first.valid()) first = page->front().id;
+    std::vector<MessageId> ids;
+    for (const auto& p : *page) ids.push_back(p.id);
+    ASSERT_TRUE(s->messages().mark_delivered("old", ids).ok());
+    queued += ids.size();
+  }
+  EXPECT_EQ(queued, MessageRepository::kMaxQueuedPerIdentity);
+  EXPECT_EQ(first, MessageId(5));
+}
+
 TEST_F(SqliteStoreTest, FailedMigrationChangesNothing) {
   sqlite::Database db(db_path());
   std::vector<sqlite::Migration> bad{{1, "0001_ok.sql", "CREATE TABLE t (x INTEGER);"},
