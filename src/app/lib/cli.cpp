@@ -25,6 +25,12 @@ struct Args {
   std::string kind;
   std::string value;
   std::string file;
+  std::string room;
+  std::string owner;
+  std::string title;
+  std::string topic;
+  bool invite_only = false;
+  bool admin = false;
   bool demo = false;
 };
 
@@ -37,6 +43,12 @@ struct Commands {
   CLI::App* identity_add;
   CLI::App* identity_remove;
   CLI::App* identity_list;
+  CLI::App* room_add;
+  CLI::App* room_remove;
+  CLI::App* room_list;
+  CLI::App* room_member_add;
+  CLI::App* room_member_remove;
+  CLI::App* room_members;
   CLI::App* serve;
   CLI::App* config_default;
 };
@@ -51,6 +63,34 @@ void add_kind_value(CLI::App* cmd, Args& a) {
       ->required()
       ->check(CLI::IsMember({"sip", "tel"}));
   cmd->add_option("VALUE", a.value, "SIP username, or number as +DIGITS")->required();
+}
+
+void add_room_member(CLI::App* cmd, Args& a) {
+  cmd->add_option("ROOM", a.room, "room name")->required();
+  cmd->add_option("USER", a.name, "user name")->required();
+}
+
+void build_room(CLI::App& app, Commands& c, Args& a) {
+  auto* room = app.add_subcommand("room", "manage chatrooms (sip:~NAME@DOMAIN) and their members");
+  room->require_subcommand(1);
+  c.room_add = room->add_subcommand("add", "add a room; its owner becomes its first member");
+  c.room_add->add_option("NAME", a.room, "room name")->required();
+  c.room_add->add_option("--owner", a.owner, "user who owns the room")->required();
+  c.room_add->add_option("--title", a.title, "name shown to members");
+  c.room_add->add_option("--topic", a.topic, "the room's topic");
+  c.room_add->add_flag("--invite-only", a.invite_only, "only invited users may join");
+  c.room_remove = room->add_subcommand("remove", "remove a room with its members and history");
+  c.room_remove->add_option("NAME", a.room, "room name")->required();
+  c.room_list = room->add_subcommand("list", "list rooms: name, visibility, owner, member count");
+  auto* member = room->add_subcommand("member", "add or remove a room's members");
+  member->require_subcommand(1);
+  c.room_member_add = member->add_subcommand("add", "make a user a member of a room");
+  add_room_member(c.room_member_add, a);
+  c.room_member_add->add_flag("--admin", a.admin, "as an admin of the room");
+  c.room_member_remove = member->add_subcommand("remove", "take a user out of a room");
+  add_room_member(c.room_member_remove, a);
+  c.room_members = room->add_subcommand("members", "list a room's members and their roles");
+  c.room_members->add_option("ROOM", a.room, "room name")->required();
 }
 
 Commands build(CLI::App& app, Args& a) {
@@ -83,6 +123,8 @@ Commands build(CLI::App& app, Args& a) {
   c.identity_remove = add_name(identity->add_subcommand("remove", "remove an identity"), a);
   add_kind_value(c.identity_remove, a);
   c.identity_list = add_name(identity->add_subcommand("list", "list a user's identities"), a);
+
+  build_room(app, c, a);
 
   c.serve = app.add_subcommand("serve", "run the server");
   c.serve->add_flag("--demo", a.demo, "create the demo community and print its credentials");
@@ -121,6 +163,12 @@ int run(const Commands& c, const Args& a, std::ostream& out) {
   if (c.identity_add->parsed()) identity_add(ctx, a.name, a.kind, a.value, a.password);
   if (c.identity_remove->parsed()) identity_remove(ctx, a.name, a.kind, a.value);
   if (c.identity_list->parsed()) identity_list(ctx, a.name);
+  if (c.room_add->parsed()) room_add(ctx, a.room, a.owner, a.title, a.topic, a.invite_only);
+  if (c.room_remove->parsed()) room_remove(ctx, a.room);
+  if (c.room_list->parsed()) room_list(ctx);
+  if (c.room_member_add->parsed()) room_member_add(ctx, a.room, a.name, a.admin);
+  if (c.room_member_remove->parsed()) room_member_remove(ctx, a.room, a.name);
+  if (c.room_members->parsed()) room_members(ctx, a.room);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 #include "app/lib/user_import.hpp"
 #include "base/strings.hpp"
@@ -52,6 +53,41 @@ store::NewSipAccount sip_account(const Config& config, const std::string& userna
   const std::string& realm = config.sip.domain;
   return {username, realm, compute_ha1(Algorithm::Md5, username, realm, password),
           compute_ha1(Algorithm::Sha256, username, realm, password)};
+}
+
+std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The store's message for `code` names ids; the command line names names.
+void check_or_say(const store::StoreStatus& s, store::StoreErrorCode code,
+                  const std::string& message) {
+  if (!s.ok() && s.error().code == code) error(message);
+  check(s);
+}
+
+store::Room find_room(CommandContext& c, const std::string& raw_name) {
+  return check(c.store->rooms().find(checked_name("room name", raw_name)));
+}
+
+store::User find_user(CommandContext& c, const std::string& raw_name) {
+  return check(c.store->users().find(checked_name("user name", raw_name)));
+}
+
+// chat/room_address.hpp's scheme; app/ does not link chat/.
+std::string room_uri(const CommandContext& c, const std::string& name) {
+  return "sip:~" + name + "@" + c.config.sip.domain;
+}
+
+std::string_view role_text(store::RoomRole role) {
+  switch (role) {
+    case store::RoomRole::Owner: return "owner";
+    case store::RoomRole::Admin: return "admin";
+    case store::RoomRole::Member: break;
+  }
+  return "member";
 }
 
 }  // namespace
@@ -152,6 +188,66 @@ void identity_list(CommandContext& c, const std::string& raw_name) {
   }
   for (const auto& n : check(c.store->numbers().list_for_user(owner))) {
     c.out << "tel\t" << n.number << "\n";
+  }
+}
+
+void room_add(CommandContext& c, const std::string& raw_name, const std::string& owner,
+              const std::string& title, const std::string& topic, bool invite_only) {
+  const std::string name = checked_name("room name", raw_name);
+  const store::User user = find_user(c, owner);
+  const auto visibility = invite_only ? store::RoomVisibility::Invite : store::RoomVisibility::Public;
+  check(c.store->rooms().add(store::NewRoom{name, title, topic, user.id, visibility}, unix_now_ms()));
+  c.out << "added room " << name << " (" << room_uri(c, name) << "), owner " << user.name << "\n";
+}
+
+void room_remove(CommandContext& c, const std::string& raw_name) {
+  const store::Room room = find_room(c, raw_name);
+  check(c.store->rooms().remove(room.id));
+  c.out << "removed room " << room.name << " with its members and history\n";
+}
+
+void room_list(CommandContext& c) {
+  std::map<UserId, std::string> names;
+  for (auto& u : check(c.store->users().list())) names.emplace(u.id, std::move(u.name));
+  std::map<store::RoomId, std::size_t> counts;
+  for (const auto& m : check(c.store->rooms().all_memberships())) ++counts[m.room];
+  for (const auto& r : check(c.store->rooms().list_all())) {
+    const auto owner = names.find(r.owner);
+    c.out << r.name << "\t"
+          << (r.visibility == store::RoomVisibility::Invite ? "invite-only" : "public") << "\t"
+          << (owner == names.end() ? "-" : owner->second) << "\t" << counts[r.id] << "\n";
+  }
+}
+
+void room_member_add(CommandContext& c, const std::string& raw_room, const std::string& raw_user,
+                     bool admin) {
+  const store::Room room = find_room(c, raw_room);
+  const store::User user = find_user(c, raw_user);
+  const auto role = admin ? store::RoomRole::Admin : store::RoomRole::Member;
+  check_or_say(c.store->rooms().add_member(room.id, user.id, role, unix_now_ms()),
+               store::StoreErrorCode::Duplicate,
+               user.name + " is already a member of room " + room.name);
+  c.out << "added " << user.name << " to room " << room.name << " as " << role_text(role) << "\n";
+}
+
+void room_member_remove(CommandContext& c, const std::string& raw_room,
+                        const std::string& raw_user) {
+  const store::Room room = find_room(c, raw_room);
+  const store::User user = find_user(c, raw_user);
+  // An owner outside its own room would own what it cannot read; the way to
+  // part with a room is to remove it.
+  if (room.owner == user.id) {
+    error(user.name + " owns room " + room.name + " and cannot leave it (remove the room instead)");
+  }
+  check_or_say(c.store->rooms().remove_member(room.id, user.id), store::StoreErrorCode::NotFound,
+               user.name + " is not a member of room " + room.name);
+  c.out << "removed " << user.name << " from room " << room.name << "\n";
+}
+
+void room_members(CommandContext& c, const std::string& raw_room) {
+  const store::Room room = find_room(c, raw_room);
+  for (const auto& m : check(c.store->rooms().members(room.id))) {
+    c.out << m.user_name << "\t" << role_text(m.role) << "\n";
   }
 }
 

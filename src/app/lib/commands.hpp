@@ -1,4 +1,4 @@
-// The subcommands behind the command line (user, identity, config), each a
+// The subcommands behind the command line (user, identity, room, config), each a
 // function on an opened CommandContext. A runtime failure throws
 // CommandError, which run_cli prints as "parley: error: ..." with exit 1.
 // Thread: main.
@@ -48,5 +48,15 @@ void identity_add(CommandContext& c, const std::string& name, const std::string&
 void identity_remove(CommandContext& c, const std::string& name, const std::string& kind,
                      const std::string& value);
 void identity_list(CommandContext& c, const std::string& name);
+
+// Rooms (sip:~NAME@DOMAIN). `title` is the display name.
+void room_add(CommandContext& c, const std::string& name, const std::string& owner,
+              const std::string& title, const std::string& topic, bool invite_only);
+void room_remove(CommandContext& c, const std::string& name);
+void room_list(CommandContext& c);
+void room_member_add(CommandContext& c, const std::string& room, const std::string& user,
+                     bool admin);
+void room_member_remove(CommandContext& c, const std::string& room, const std::string& user);
+void room_members(CommandContext& c, const std::string& room);
 
 }  // namespace parley::app

@@ -1,5 +1,6 @@
 #include "app/lib/demo.hpp"
 
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,6 +34,26 @@ const std::vector<DemoUser>& demo_users() {
       {"carol", "Carol", "carol-pw", {{"carol", "carol-sip"}}},
   };
   return kUsers;
+}
+
+// Owner and members are indexes into demo_users(); the members are the first
+// `members` demo users (the owner among them).
+struct DemoRoom {
+  const char* name;
+  const char* title;
+  const char* topic;
+  store::RoomVisibility visibility;
+  std::size_t owner;
+  std::size_t members;
+};
+
+const std::vector<DemoRoom>& demo_rooms() {
+  static const std::vector<DemoRoom> kRooms{
+      {"lobby", "Lobby", "Say hello", store::RoomVisibility::Public, 0, 3},
+      {"random", "", "", store::RoomVisibility::Public, 1, 2},
+      {"staff", "", "", store::RoomVisibility::Invite, 0, 1},
+  };
+  return kRooms;
 }
 
 [[noreturn]] void failed(const std::string& what, const store::StoreError& e) {
@@ -70,6 +91,36 @@ void ensure_account(store::Store& store, UserId owner, const DemoAccount& a,
   if (!id.ok()) failed("add SIP account " + std::string(a.username), id.error());
 }
 
+// Members are added only with the room: who left a room stays out of it
+// on the next start.
+void ensure_room(store::Store& store, const DemoRoom& r, const std::vector<UserId>& users) {
+  auto existing = store.rooms().find(r.name);
+  if (existing.ok()) return;
+  if (existing.error().code != store::StoreErrorCode::NotFound) failed(r.name, existing.error());
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  const UserId owner = users.at(r.owner);
+  auto id = store.rooms().add(store::NewRoom{r.name, r.title, r.topic, owner, r.visibility}, now_ms);
+  if (!id.ok()) failed("add room " + std::string(r.name), id.error());
+  for (std::size_t i = 0; i < r.members; ++i) {
+    if (users.at(i) == owner) continue;  // already in as the owner
+    auto s = store.rooms().add_member(*id, users.at(i), store::RoomRole::Member, now_ms);
+    if (!s.ok()) failed("add member to " + std::string(r.name), s.error());
+  }
+}
+
+std::string rooms_text(const Config& config) {
+  std::string out;
+  for (const auto& r : demo_rooms()) {
+    out += out.empty() ? "Rooms: " : ", ";
+    // chat/room_address.hpp's scheme; app/ does not link chat/.
+    out += std::string(r.name) + " sip:~" + r.name + "@" + config.sip.domain;
+    if (r.visibility == store::RoomVisibility::Invite) out += " (invite-only)";
+  }
+  return out;
+}
+
 std::string registrar_text(const Config& config) {
   std::string out;
   for (const auto& l : config.sip.listen) {
@@ -86,10 +137,12 @@ std::string registrar_text(const Config& config) {
 std::string ensure_demo_community(store::Store& store, const Config& config) {
   const std::string& realm = config.sip.domain;
   auto status = store.transaction([&]() -> store::StoreStatus {
+    std::vector<UserId> users;
     for (const auto& u : demo_users()) {
-      const UserId owner = ensure_user(store, u);
-      for (const auto& a : u.accounts) ensure_account(store, owner, a, realm);
+      users.push_back(ensure_user(store, u));
+      for (const auto& a : u.accounts) ensure_account(store, users.back(), a, realm);
     }
+    for (const auto& r : demo_rooms()) ensure_room(store, r, users);
     return Ok{};
   });
   if (!status.ok()) failed("transaction", status.error());
@@ -111,6 +164,7 @@ std::string ensure_demo_community(store::Store& store, const Config& config) {
            << "  password " << a.password << "  (user " << u.name << ")\n";
     }
   }
+  text << "\n" << rooms_text(config) << "\n";
   return text.str();
 }
 

@@ -138,6 +138,108 @@ TEST_F(CliTest, Identities) {
   EXPECT_EQ(out_, "sip\talice\n");
 }
 
+TEST_F(CliTest, RoomAddListRemove) {
+  ASSERT_EQ(run({"user", "add", "alice", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"user", "add", "bob", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"room", "add", "Lobby", "--owner", "ALICE", "--title", "The Lobby", "--topic",
+                 "Say hello"}),
+            0)
+      << err_;
+  EXPECT_EQ(out_, "added room lobby (sip:~lobby@localhost), owner alice\n");
+  ASSERT_EQ(run({"room", "add", "staff", "--owner", "bob", "--invite-only"}), 0) << err_;
+  ASSERT_EQ(run({"room", "member", "add", "lobby", "bob"}), 0) << err_;
+  ASSERT_EQ(run({"room", "list"}), 0);
+  EXPECT_EQ(out_, "lobby\tpublic\talice\t2\nstaff\tinvite-only\tbob\t1\n");
+  {
+    auto s = open_store();
+    auto lobby = s->rooms().find("lobby");
+    ASSERT_TRUE(lobby.ok());
+    EXPECT_EQ(lobby->display_name, "The Lobby");
+    EXPECT_EQ(lobby->topic, "Say hello");
+    EXPECT_EQ(s->rooms().find("staff")->visibility, store::RoomVisibility::Invite);
+  }
+  ASSERT_EQ(run({"room", "remove", "LOBBY"}), 0) << err_;
+  EXPECT_EQ(run({"room", "remove", "lobby"}), 1);
+  EXPECT_EQ(err_, "parley: error: no room \"lobby\"\n");
+  ASSERT_EQ(run({"room", "list"}), 0);
+  EXPECT_EQ(out_, "staff\tinvite-only\tbob\t1\n");
+  // A removed owner's room stays, with no owner to show.
+  ASSERT_EQ(run({"user", "remove", "bob"}), 0);
+  ASSERT_EQ(run({"room", "list"}), 0);
+  EXPECT_EQ(out_, "staff\tinvite-only\t-\t0\n");
+}
+
+TEST_F(CliTest, RoomMembers) {
+  ASSERT_EQ(run({"user", "add", "alice", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"user", "add", "bob", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"user", "add", "carol", "--password", "pw"}), 0);
+  ASSERT_EQ(run({"room", "add", "lobby", "--owner", "bob"}), 0);
+  ASSERT_EQ(run({"room", "member", "add", "lobby", "Carol", "--admin"}), 0) << err_;
+  EXPECT_EQ(out_, "added carol to room lobby as admin\n");
+  ASSERT_EQ(run({"room", "member", "add", "lobby", "alice"}), 0) << err_;
+  ASSERT_EQ(run({"room", "members", "lobby"}), 0);
+  EXPECT_EQ(out_, "alice\tmember\nbob\towner\ncarol\tadmin\n");
+
+  EXPECT_EQ(run({"room", "member", "add", "lobby", "alice"}), 1);
+  EXPECT_EQ(err_, "parley: error: alice is already a member of room lobby\n");
+  ASSERT_EQ(run({"room", "member", "remove", "lobby", "alice"}), 0) << err_;
+  EXPECT_EQ(out_, "removed alice from room lobby\n");
+  EXPECT_EQ(run({"room", "member", "remove", "lobby", "alice"}), 1);
+  EXPECT_EQ(err_, "parley: error: alice is not a member of room lobby\n");
+  EXPECT_EQ(run({"room", "member", "remove", "lobby", "bob"}), 1);  // the owner stays
+  EXPECT_NE(err_.find("bob owns room lobby"), std::string::npos) << err_;
+  ASSERT_EQ(run({"room", "members", "lobby"}), 0);
+  EXPECT_EQ(out_, "bob\towner\ncarol\tadmin\n");
+}
+
+TEST_F(CliTest, RoomErrorsAreClear) {
+  ASSERT_EQ(run({"user", "add", "alice", "--password", "pw"}), 0);
+  EXPECT_EQ(run({"room", "add", "lobby", "--owner", "nobody"}), 1);
+  EXPECT_EQ(err_, "parley: error: no user \"nobody\"\n");
+  EXPECT_EQ(run({"room", "add", "a b", "--owner", "alice"}), 1);
+  EXPECT_NE(err_.find("room name \"a b\" is not valid"), std::string::npos) << err_;
+  EXPECT_EQ(run({"room", "add", "~lobby", "--owner", "alice"}), 1);
+  ASSERT_EQ(run({"room", "add", "lobby", "--owner", "alice"}), 0);
+  EXPECT_EQ(run({"room", "add", "LOBBY", "--owner", "alice"}), 1);
+  EXPECT_EQ(err_, "parley: error: room name \"lobby\" is taken\n");
+  EXPECT_EQ(run({"room", "add", "long", "--owner", "alice", "--topic", std::string(5000, 't')}),
+            1);
+  EXPECT_NE(err_.find("topic"), std::string::npos) << err_;
+  EXPECT_EQ(run({"room", "member", "add", "nowhere", "alice"}), 1);
+  EXPECT_EQ(err_, "parley: error: no room \"nowhere\"\n");
+  EXPECT_EQ(run({"room", "member", "add", "lobby", "nobody"}), 1);
+  EXPECT_EQ(err_, "parley: error: no user \"nobody\"\n");
+  EXPECT_EQ(run({"room", "members", "nowhere"}), 1);
+  EXPECT_EQ(run({"room", "member", "remove", "nowhere", "alice"}), 1);
+  ASSERT_EQ(run({"room", "list"}), 0);
+  EXPECT_EQ(out_, "lobby\tpublic\talice\t1\n");  // no failure left anything behind
+}
+
+TEST_F(CliTest, RoomUsageErrorsExitTwo) {
+  EXPECT_EQ(run({"room"}), 2);
+  EXPECT_EQ(run({"room", "add", "lobby"}), 2);  // --owner missing
+  EXPECT_EQ(run({"room", "member", "add", "lobby"}), 2);
+  EXPECT_EQ(run({"room", "member"}), 2);
+  EXPECT_EQ(run({"room", "members"}), 2);
+  EXPECT_EQ(run({"room", "remove"}), 2);
+  EXPECT_EQ(run({"room", "list", "extra"}), 2);
+  EXPECT_FALSE(fs::exists(data_ / "parley.db"));  // usage errors touch no data
+}
+
+TEST_F(CliTest, RoomGlobalOptionsAfterTheSubcommand) {
+  std::ostringstream out, err;
+  ASSERT_EQ(run_cli({"user", "add", "alice", "--password", "p", "--data", data_.string()}, out, err),
+            0);
+  ASSERT_EQ(run_cli({"room", "add", "lobby", "--owner", "alice", "--data", data_.string()}, out,
+                    err),
+            0)
+      << err.str();
+  ASSERT_EQ(run_cli({"room", "member", "add", "lobby", "alice", "--data", data_.string()}, out,
+                    err),
+            1);
+  EXPECT_NE(err.str().find("already a member"), std::string::npos) << err.str();
+}
+
 TEST_F(CliTest, RealmFollowsConfiguredDomain) {
   const fs::path cfg = write_file("p.toml", "[sip]\ndomain = \"example.org\"\n");
   ASSERT_EQ(run({"--config", cfg.string(), "user", "add", "alice", "--password", "p"}), 0);
@@ -243,6 +345,49 @@ TEST_F(CliTest, DemoCommunityIsIdempotent) {
   EXPECT_EQ(bob->account.ha1_md5,
             sip::auth::compute_ha1(sip::auth::Algorithm::Md5, "bob", "demo.example", "bob-sip"));
   EXPECT_EQ(s->accounts().find("alice2")->user_name, "alice");
+}
+
+TEST_F(CliTest, DemoCommunityHasRooms) {
+  auto s = store::sqlite::open_sqlite_store(root_ / "demo.db");
+  Config config;
+  const std::string text = ensure_demo_community(*s, config);
+  EXPECT_NE(text.find("Rooms: lobby sip:~lobby@localhost, random sip:~random@localhost, staff "
+                      "sip:~staff@localhost (invite-only)\n"),
+            std::string::npos)
+      << text;
+  const UserId alice = s->users().find("alice")->id;
+  const UserId bob = s->users().find("bob")->id;
+  auto names = [&](const std::string& room) {
+    std::vector<std::string> out;
+    auto members = s->rooms().members(s->rooms().find(room)->id);
+    EXPECT_TRUE(members.ok());
+    for (const auto& m : *members) {
+      out.push_back(m.user_name + ":" + (m.role == store::RoomRole::Owner ? "owner" : "member"));
+    }
+    return out;
+  };
+  auto lobby = s->rooms().find("lobby");
+  ASSERT_TRUE(lobby.ok());
+  EXPECT_EQ(lobby->display_name, "Lobby");
+  EXPECT_EQ(lobby->topic, "Say hello");
+  EXPECT_EQ(lobby->visibility, store::RoomVisibility::Public);
+  EXPECT_EQ(lobby->owner, alice);
+  EXPECT_EQ(names("lobby"), (std::vector<std::string>{"alice:owner", "bob:member", "carol:member"}));
+  EXPECT_EQ(s->rooms().find("random")->owner, bob);
+  EXPECT_EQ(s->rooms().find("random")->visibility, store::RoomVisibility::Public);
+  EXPECT_EQ(names("random"), (std::vector<std::string>{"alice:member", "bob:owner"}));
+  EXPECT_EQ(s->rooms().find("staff")->visibility, store::RoomVisibility::Invite);
+  EXPECT_EQ(s->rooms().find("staff")->owner, alice);
+  EXPECT_EQ(names("staff"), (std::vector<std::string>{"alice:owner"}));
+
+  // carol left the lobby and the topic changed: a second start changes neither.
+  ASSERT_TRUE(s->rooms().remove_member(lobby->id, s->users().find("carol")->id).ok());
+  ASSERT_TRUE(s->rooms().set_topic(lobby->id, "new topic").ok());
+  ensure_demo_community(*s, config);
+  EXPECT_EQ(names("lobby"), (std::vector<std::string>{"alice:owner", "bob:member"}));
+  EXPECT_EQ(s->rooms().find("lobby")->topic, "new topic");
+  EXPECT_EQ(s->rooms().list_all()->size(), 3u);
+  EXPECT_EQ(s->rooms().find("lobby")->id, lobby->id);  // the same room, not a new one
 }
 
 }  // namespace
