@@ -11,6 +11,7 @@
 
 #include "web/api.hpp"
 #include "web/api_codec.hpp"
+#include "web/chat_delegate.hpp"
 #include "web/request_signature.hpp"
 #include "web/web_crypto.hpp"
 
@@ -19,8 +20,39 @@ namespace {
 using namespace parley;
 using namespace parley::web;
 
+bool chosen_status(std::string_view s) {
+  return s == "available" || s == "away" || s == "busy" || s == "dnd";
+}
+
+// Only presence.set reaches the chat delegate from a frame; the REST calls
+// are never made here.
+class NullChat : public ChatDelegate {
+ public:
+  void list_rooms(const UserInfo&, Done<std::vector<RoomView>>) override {}
+  void create_room(const UserInfo&, NewRoomRequest, Done<RoomView>) override {}
+  void update_room(const UserInfo&, std::string, RoomChangeRequest, Done<RoomView>) override {}
+  void delete_room(const UserInfo&, std::string, Done<NoContent>) override {}
+  void join_room(const UserInfo&, std::string, Done<RoomView>) override {}
+  void leave_room(const UserInfo&, std::string, Done<RoomView>) override {}
+  void invite(const UserInfo&, std::string, std::string, Done<NoContent>) override {}
+  void members(const UserInfo&, std::string, Done<std::vector<MemberView>>) override {}
+  void room_history(const UserInfo&, std::string, HistoryRequest, Done<HistoryPageView>) override {}
+  void private_history(const UserInfo&, std::string, HistoryRequest,
+                       Done<HistoryPageView>) override {}
+  void mark_read(const UserInfo&, std::string, std::string, Done<NoContent>) override {}
+  void search(const UserInfo&, std::string, std::size_t,
+              Done<std::vector<StoredMessageView>>) override {}
+  void buddies(const UserInfo&, Done<std::vector<MemberView>>) override {}
+  void add_buddy(const UserInfo&, std::string, Done<NoContent>) override {}
+  void remove_buddy(const UserInfo&, std::string, Done<NoContent>) override {}
+  void set_presence(WebSessionId, const UserInfo&, std::string status, std::string note) override {
+    if (!chosen_status(status) || note.size() > 256) __builtin_trap();
+  }
+};
+
 class NullDelegate : public ApiDelegate {
  public:
+  ChatDelegate* chat() override { return &chat_; }
   void check_password(std::string name, std::string,
                       std::function<void(std::optional<UserInfo>)> done) override {
     done(UserInfo{name, name, "sip:" + name + "@localhost"});
@@ -31,10 +63,17 @@ class NullDelegate : public ApiDelegate {
   void on_session_ended(WebSessionId) override {}
   void send_message(WebSessionId, OutgoingMessage m) override {
     if (m.id.empty() || m.text.empty() || m.text.size() > 4 * 16384) __builtin_trap();
+    // room.post: "~" and a name already in canonical form.
+    if (m.to.starts_with("~") && codec::canonical_name(m.to.substr(1)) != m.to.substr(1)) {
+      __builtin_trap();
+    }
   }
   void ack_message(WebSessionId, std::string id) override {
     if (id.empty()) __builtin_trap();
   }
+
+ private:
+  NullChat chat_;
 };
 
 class NullSender : public WsSender {
@@ -99,6 +138,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (decoded.ok()) {
     if (const auto* send = std::get_if<codec::MessageSend>(&decoded.value())) {
       if (send->message.id.empty() || send->message.text.empty()) __builtin_trap();
+    }
+    if (const auto* set = std::get_if<codec::PresenceSet>(&decoded.value())) {
+      if (!chosen_status(set->status) || set->note.size() > 256) __builtin_trap();
     }
   }
 
