@@ -74,7 +74,7 @@ sip::auth::DigestConfig digest_config(const SipServiceConfig& c) {
 
 }  // namespace
 
-struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
+struct SipService::Impl final : sip::SipSender, sip::ProxyObserver, sip::LocalService {
   Impl(asio::io_context& core, SipServiceConfig c, StoreWorker& s)
       : io(core),
         config(std::move(c)),
@@ -118,28 +118,52 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
       count_flow(c);
       pending.push_back(c);
     }
-    // Only additions and removals can change a user's presence.
-    for (const auto& c : changes) {
-      if (c.kind != sip::registrar::BindingChange::Kind::Refreshed) presence_may_change(c.binding.aor);
-    }
+    // Only additions and removals matter to presence and the offline queue.
+    bool news = false;
+    for (const auto& c : changes) news = news || c.kind != sip::registrar::BindingChange::Kind::Refreshed;
+    if (news) tell_bindings(changes);
     if (pending.size() >= kFlushBatch) flush();
   }
 
-  // Presence is told per batch of core work, not per binding (DESIGN.md:
-  // a user is present while one identity is registered or connected).
-  void presence_may_change(const std::string& aor_user) {
-    if (!web || !web->watching_presence()) return;
-    const AccountEntry* a = directory.account(aor_user);
-    const UserEntry* u = a ? directory.user(a->user) : nullptr;
-    if (!u) return;
-    if (presence_dirty.empty()) {
-      asio::post(io, [this] {
-        auto users = std::move(presence_dirty);
-        presence_dirty.clear();
-        if (web) web->on_registrations_changed(users);
-      });
+  void tell_bindings(const std::vector<sip::registrar::BindingChange>& changes) {
+    if (events.empty()) return;
+    std::vector<sip::registrar::BindingChange> news;
+    for (const auto& c : changes) {
+      if (c.kind != sip::registrar::BindingChange::Kind::Refreshed) news.push_back(c);
     }
-    presence_dirty.push_back(u->name);
+    for (auto* e : events) e->on_bindings(news);
+  }
+
+  // ---- sip::ProxyObserver: calls ----
+  void on_call_answered(const sip::Message& invite) override {
+    for (auto* e : events) e->on_call(invite, true);
+  }
+  void on_call_ended(const sip::Message& bye) override {
+    for (auto* e : events) e->on_call(bye, false);
+  }
+
+  // ---- sip::LocalService ----
+  bool take(sip::TransactionId txn, const sip::Message& request, const sip::Flow& from,
+            TimePoint) override {
+    for (auto* e : events) {
+      if (e->take(txn, request, from)) return true;
+    }
+    return false;
+  }
+
+  void on_originated_response(sip::TransactionId client, int status, const sip::Message* response,
+                              TimePoint) override {
+    auto it = originated.find(client);
+    if (it == originated.end()) {
+      if (originating && !originating_finished) {
+        originating_finished = true;
+        if (*originating) (*originating)(status, response);
+      }
+      return;
+    }
+    auto done = std::move(it->second);
+    originated.erase(it);
+    if (done) done(status, response);
   }
 
   bool is_registered(std::string_view name) const {
@@ -205,22 +229,28 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   }
 
   void expired(std::vector<sip::registrar::Binding> bindings) {
+    std::vector<sip::registrar::BindingChange> gone;
     for (auto& b : bindings) {
-      presence_may_change(b.aor);
       sip::registrar::BindingChange c{sip::registrar::BindingChange::Kind::Removed, std::move(b)};
       count_flow(c);
+      if (!events.empty()) gone.push_back(c);
       pending.push_back(std::move(c));
     }
+    if (!gone.empty()) tell_bindings(gone);
   }
 
   void on_flow_closed(sip::transport::FlowId flow) {
     awaiting_connect.erase(flow);
     flow_bindings.erase(flow);
     auto removed = registrar.remove_flow(flow);
+    std::vector<sip::registrar::BindingChange> gone;
     for (auto& b : removed) {
-      presence_may_change(b.aor);
-      pending.push_back({sip::registrar::BindingChange::Kind::Removed, std::move(b)});
+      sip::registrar::BindingChange c{sip::registrar::BindingChange::Kind::Removed, std::move(b)};
+      if (!events.empty()) gone.push_back(c);
+      pending.push_back(std::move(c));
     }
+    if (!gone.empty()) tell_bindings(gone);
+    for (auto* e : events) e->on_flow_closed(flow);
   }
 
   // One Asio timer follows the earliest deadline of the proxy; re-armed only
@@ -265,7 +295,10 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver {
   // Transactions whose messages wait on a connection still being set up.
   std::unordered_map<std::uint64_t, std::vector<sip::TransactionId>> awaiting_connect;
   WebEndpoints* web = nullptr;
-  std::vector<std::string> presence_dirty;  // users whose presence to recheck (posted once)
+  std::vector<SipEvents*> events;
+  std::unordered_map<sip::TransactionId, OriginateDone> originated;
+  OriginateDone* originating = nullptr;  // during SipService::originate
+  bool originating_finished = false;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -313,7 +346,7 @@ Status<std::string> SipService::start(const store::Directory& directory,
   }
   s.proxy = std::make_unique<sip::Proxy>(
       std::move(pc), sip::TransactionConfig{},
-      sip::ProxyDeps{s.registrar, s.authenticator, s.directory, s.locator, s.directory, s, s});
+      sip::ProxyDeps{s.registrar, s.authenticator, s.directory, s.locator, s.directory, s, s, &s});
   s.arm_housekeeping();
   s.store.watch_directory(kDirectoryPoll, [&s](store::Directory d) {
     asio::post(s.io, [&s, d = std::move(d)] { s.directory.replace(d); });
@@ -343,6 +376,75 @@ void SipService::inject(sip::Message message, sip::Flow flow) {
 }
 
 bool SipService::is_registered(std::string_view name) const { return impl_->is_registered(name); }
+
+void SipService::attach(SipEvents* events) { impl_->events.push_back(events); }
+
+void SipService::answer(sip::TransactionId txn, sip::Message response) {
+  Impl& s = *impl_;
+  if (!s.proxy) return;
+  s.proxy->answer(txn, std::move(response), SteadyClock::now());
+  s.rearm();
+}
+
+void SipService::answer(sip::TransactionId txn, const sip::Message& request, int status,
+                        std::string_view reason, std::vector<sip::Header> extra) {
+  Impl& s = *impl_;
+  if (!s.proxy) return;
+  s.proxy->answer(txn, request, status, reason, std::move(extra), SteadyClock::now());
+  s.rearm();
+}
+
+void SipService::forward(sip::TransactionId txn, sip::Message request, const sip::Flow& from,
+                         std::vector<sip::Endpoint> endpoints) {
+  Impl& s = *impl_;
+  if (!s.proxy) return;
+  s.proxy->forward(txn, std::move(request), from, std::move(endpoints), SteadyClock::now());
+  s.rearm();
+}
+
+bool SipService::originate(sip::Message request, const sip::NextHop& hop, OriginateDone done) {
+  Impl& s = *impl_;
+  if (!s.proxy) return false;
+  // A send that fails at once reports the outcome before originate()
+  // returns the transaction id: `done` is reachable through `originating`.
+  s.originating = &done;
+  s.originating_finished = false;
+  auto txn = s.proxy->originate(std::move(request), hop, SteadyClock::now());
+  s.originating = nullptr;
+  if (!txn) return false;
+  if (!s.originating_finished) s.originated.emplace(*txn, std::move(done));
+  s.rearm();
+  return true;
+}
+
+sip::Location SipService::locate(const sip::Uri& uri) const { return impl_->locator.locate(uri); }
+
+std::vector<sip::Endpoint> SipService::account_endpoints(std::string_view account) const {
+  std::vector<sip::Endpoint> out;
+  for (const auto& b : impl_->registrar.contacts(account, SteadyClock::now())) {
+    out.push_back(endpoint_of(b));
+  }
+  return out;
+}
+
+sip::Uri SipService::own_uri() const {
+  sip::Uri u;
+  u.scheme = "sip";
+  const auto& listeners = impl_->transport.listeners();
+  if (listeners.empty()) {
+    u.host = impl_->config.domain;
+    return u;
+  }
+  const auto& l = listeners.front();
+  u.host = impl_->config.advertise.empty() ? l.ip : impl_->config.advertise;
+  u.port = l.port;
+  if (l.protocol != Protocol::Udp) {
+    std::string t(sip::transport::to_string(l.protocol));
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    u.params.set("transport", t);
+  }
+  return u;
+}
 
 const UserDirectory& SipService::directory() const { return impl_->directory; }
 

@@ -11,10 +11,12 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "gateway/sip_events.hpp"
 #include "gateway/store_worker.hpp"
 #include "gateway/user_directory.hpp"
 #include "gateway/web_endpoints.hpp"
 #include "sip/message/message.hpp"
+#include "sip/proxy/endpoint.hpp"
 #include "sip/transport/transport_types.hpp"
 
 namespace boost::asio {
@@ -70,6 +72,28 @@ class SipService {
   bool is_registered(std::string_view name) const;
   const UserDirectory& directory() const;
   const std::string& domain() const;
+
+  // For the chat and presence services (SipEvents). attach before start().
+  void attach(SipEvents* events);
+  // The final answer to a request a SipEvents took.
+  void answer(sip::TransactionId txn, sip::Message response);
+  void answer(sip::TransactionId txn, const sip::Message& request, int status,
+              std::string_view reason = {}, std::vector<sip::Header> extra = {});
+  // Forks a request a SipEvents took to these endpoints (480 when none).
+  void forward(sip::TransactionId txn, sip::Message request, const sip::Flow& from,
+               std::vector<sip::Endpoint> endpoints);
+  // Sends a request of Parley's own (room delivery, NOTIFY ...) through a
+  // client transaction; `done` gets the final status (408 no answer, 503
+  // not sent) and the response if there was one. False if it could not start.
+  using OriginateDone = std::function<void(int status, const sip::Message* response)>;
+  bool originate(sip::Message request, const sip::NextHop& hop, OriginateDone done);
+  // Who a Request-URI reaches now, as the proxy would fork it (phones and browser sessions).
+  sip::Location locate(const sip::Uri& uri) const;
+  // The registered contacts of one SIP account, as endpoints.
+  std::vector<sip::Endpoint> account_endpoints(std::string_view account) const;
+  // A URI naming this server for Contact headers of Parley's own dialogs
+  // (presence subscriptions): the first listener's address.
+  sip::Uri own_uri() const;
 
  private:
   struct Impl;

@@ -2,8 +2,7 @@
 // "Telephony": each browser session is a contact of its user, bound to
 // Parley's own web user agent). The SIP service asks it for a user's browser
 // endpoints when it forks, hands it every message the proxy sends on the
-// in-process "WEB" transport, and tells it whose registrations changed (for
-// presence). Implemented by WebUserAgent. Thread: core.
+// in-process "WEB" transport. Implemented by WebUserAgent. Thread: core.
 #pragma once
 
 #include <string>
@@ -29,11 +28,6 @@ class WebEndpoints {
   // A request or response the proxy sends over a WEB flow. False when the
   // session behind the flow is gone (the proxy then acts as on a transport error).
   virtual bool deliver(const sip::Message& message, const sip::Flow& flow) = 0;
-  // False while no browser is connected: then nobody watches presence and
-  // the SIP service skips the bookkeeping (REGISTER floods stay cheap).
-  virtual bool watching_presence() const = 0;
-  // The SIP registrations of these users changed (their presence may have).
-  virtual void on_registrations_changed(const std::vector<std::string>& users) = 0;
 };
 
 }  // namespace parley::gateway

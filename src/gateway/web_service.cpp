@@ -31,11 +31,14 @@ std::int64_t wall_ms() {
 
 }  // namespace
 
-struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
-  Impl(asio::io_context& core, WebServiceConfig c, SipService& s, StoreWorker& st)
+struct WebService::Impl final : web::ApiDelegate, WebEndpoints, WebPort {
+  Impl(asio::io_context& core, WebServiceConfig c, SipService& s, StoreWorker& st,
+       PresenceService& p, ChatService& ch)
       : io(core),
         sip(s),
         store(st),
+        presence(p),
+        chat_service(ch),
         agent(s.domain(), s.directory(), agent_ports()),
         api(std::move(c.api), *this, server, [] { return SteadyClock::now(); }, wall_ms),
         server(core, std::move(c.server), api),
@@ -82,28 +85,32 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
                          "sip:" + name + "@" + sip.domain()};
   }
 
-  bool online(std::string_view name) const {
-    return agent.has_live_session(name) || sip.is_registered(name);
+  static web::PresenceView view_of(const presence::PresenceState& state) {
+    return web::PresenceView{api_status_name(state.status), state.note};
   }
 
   std::vector<web::UserEntry> users() override {
     std::vector<web::UserEntry> out;
     for (const UserEntry* u : sip.directory().users_by_name()) {
-      out.push_back({info_of(u->name, u->display_name), online(u->name)});
+      auto state = presence.state_of(u->name);
+      web::UserEntry e{info_of(u->name, u->display_name), state.status != presence::Status::Offline};
+      e.presence = view_of(state);
+      out.push_back(std::move(e));
     }
     return out;
   }
 
+  web::ChatDelegate* chat() override { return &chat_service; }
+
   void on_session_online(web::WebSessionId session, const web::UserInfo& user) override {
     agent.session_online(session, user.name);
-    if (!watching) start_watching();
-    presence_changed({user.name});
+    presence.set_web_online(session.value(), user.name, true);
+    chat_service.on_session_online(session, user.name);
   }
 
   void on_session_offline(web::WebSessionId session) override {
     std::string user = agent.session_offline(session, SteadyClock::now());
-    if (!user.empty()) presence_changed({user});
-    if (agent.live_sessions() == 0) watching = false;
+    if (!user.empty()) presence.set_web_online(session.value(), user, false);
   }
 
   void on_session_ended(web::WebSessionId session) override { agent.session_ended(session); }
@@ -113,41 +120,26 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   }
 
   void ack_message(web::WebSessionId session, std::string server_id) override {
-    agent.ack_message(session, server_id);
+    if (!chat_service.on_ack(session, server_id)) agent.ack_message(session, server_id);
   }
 
-  // ---- presence (DESIGN.md: present while one identity is registered or connected) ----
-
-  void start_watching() {
-    watching = true;
-    last_online.clear();
-    for (const UserEntry* u : sip.directory().users_by_name()) {
-      if (online(u->name)) last_online.insert(u->name);
-    }
+  // ---- WebPort (the chat service's way to browsers) ----
+  bool push_to_session(web::WebSessionId session, const std::string& json) override {
+    return api.push_to_session(session, json);
   }
-
-  void presence_changed(const std::vector<std::string>& names) {
-    if (!watching) return;
-    for (const auto& name : names) {
-      bool now_online = online(name);
-      auto it = last_online.find(name);
-      if (now_online == (it != last_online.end())) continue;
-      if (now_online) {
-        last_online.insert(name);
-      } else {
-        last_online.erase(it);
-      }
-      log->debug("event=presence user={} online={}", name, now_online);
-      queue_presence(name, now_online);
-    }
+  void push_to_user(std::string_view user, const std::string& json) override {
+    api.push_to_user(user, json, web::WebSessionId{});
   }
+  bool has_live_session(std::string_view user) const override { return agent.has_live_session(user); }
+
+  // ---- presence: every change, gathered for kPresenceBatch ----
 
   // Every socket hears every change, so a burst of N logins would cost N
   // frames per socket; gathered for kPresenceBatch, it costs a few.
-  void queue_presence(const std::string& name, bool online) {
-    auto [it, added] = presence_queue.try_emplace(name, online);
+  void queue_presence(const std::string& name, const presence::PresenceState& state) {
+    auto [it, added] = presence_queue.try_emplace(name, view_of(state));
     if (!added) {
-      it->second = online;
+      it->second = view_of(state);
     } else {
       presence_order.push_back(name);
     }
@@ -162,7 +154,7 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   }
 
   void flush_presence() {
-    std::vector<std::pair<std::string, bool>> changes;
+    std::vector<std::pair<std::string, web::PresenceView>> changes;
     changes.reserve(presence_order.size());
     for (auto& name : presence_order) {
       auto it = presence_queue.find(name);
@@ -172,8 +164,8 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
     presence_queue.clear();
     if (changes.empty()) return;
     api.push_to_all(changes.size() == 1
-                        ? web::codec::encode_presence(changes[0].first, changes[0].second)
-                        : web::codec::encode_presence_list(changes));
+                        ? web::codec::encode_presence_state(changes[0].first, changes[0].second)
+                        : web::codec::encode_presence_states(changes));
   }
 
   // ---- WebEndpoints (called by the SIP service) ----
@@ -183,10 +175,6 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   }
   bool deliver(const sip::Message& message, const sip::Flow& flow) override {
     return agent.deliver(message, flow);
-  }
-  bool watching_presence() const override { return watching; }
-  void on_registrations_changed(const std::vector<std::string>& names) override {
-    presence_changed(names);
   }
 
   void arm_housekeeping() {
@@ -202,6 +190,8 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   asio::io_context& io;
   SipService& sip;
   StoreWorker& store;
+  PresenceService& presence;
+  ChatService& chat_service;
   // Destroyed in reverse: the server first (it tells the API about sockets
   // still open, and the API tells the agent), the agent last.
   WebUserAgent agent;
@@ -210,19 +200,21 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints {
   asio::steady_timer housekeeping;
   asio::steady_timer presence_timer;
   bool presence_armed = false;
-  StringMap<bool> presence_queue;          // user -> latest online state not pushed yet
-  std::vector<std::string> presence_order;  // the queue's users, first change first
-  bool watching = false;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> last_online;
+  StringMap<web::PresenceView> presence_queue;  // user -> latest state not pushed yet
+  std::vector<std::string> presence_order;      // the queue's users, first change first
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
   // Declared last: joined first on destruction, before what its tasks use.
   asio::thread_pool hashing{std::max(1U, std::thread::hardware_concurrency())};
 };
 
 WebService::WebService(asio::io_context& core, WebServiceConfig config, SipService& sip,
-                       StoreWorker& store)
-    : impl_(std::make_unique<Impl>(core, std::move(config), sip, store)) {
+                       StoreWorker& store, PresenceService& presence, ChatService& chat)
+    : impl_(std::make_unique<Impl>(core, std::move(config), sip, store, presence, chat)) {
   sip.attach_web(impl_.get());
+  chat.attach_web(impl_.get());
+  presence.set_on_change([this](const std::string& user, const presence::PresenceState& state) {
+    impl_->queue_presence(user, state);
+  });
 }
 
 WebService::~WebService() = default;

@@ -1,9 +1,9 @@
 // The web half of the gateway, wired together on the core thread: the HTTP
 // and WebSocket server, the browser API with its signed sessions, and the web
 // user agent that makes each browser session an endpoint of its user. It
-// answers the API's questions from the SIP service (who exists, who is
-// registered) and the store thread (passwords), and pushes presence changes
-// to every browser. Owned by serve(). Thread: core (constructed on main
+// answers the API's questions from the SIP service (who exists), the store
+// thread (passwords), the presence service (status) and the chat service
+// (rooms, history), and pushes presence changes to every browser. Owned by serve(). Thread: core (constructed on main
 // before the core loop runs).
 #pragma once
 
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "gateway/chat_service.hpp"
+#include "gateway/presence_service.hpp"
 #include "gateway/sip_service.hpp"
 #include "gateway/store_worker.hpp"
 #include "web/api.hpp"
@@ -31,8 +33,9 @@ struct WebServiceConfig {
 class WebService {
  public:
   // Attaches itself to `sip` (call before sip.start()).
+  // Attaches itself to `chat` as its way to browsers.
   WebService(boost::asio::io_context& core, WebServiceConfig config, SipService& sip,
-             StoreWorker& store);
+             StoreWorker& store, PresenceService& presence, ChatService& chat);
   ~WebService();
   WebService(const WebService&) = delete;
   WebService& operator=(const WebService&) = delete;

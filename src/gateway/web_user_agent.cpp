@@ -234,7 +234,14 @@ void WebUserAgent::send_message(web::WebSessionId session, const web::OutgoingMe
   ++stats_.sent_from_browser;
   outgoing_.emplace(branch, Outgoing{session, message.id, now + kAnswerTimeout});
   count(session, 0, 1);
-  // The user's other tabs show what was sent from this one.
+  // The user's other tabs show what was sent from this one; a room post
+  // reaches them as the room's own message.
+  if (message.to.front() != '~') push_copy(session, user, m, target, message.text);
+  ports_.inject(std::move(m), flow_of(session));
+}
+
+void WebUserAgent::push_copy(web::WebSessionId session, const std::string& user,
+                             const sip::Message& m, const sip::Uri& target, const std::string& text) {
   web::codec::MessageEvent copy;
   copy.id = "m" + std::to_string(next_message_++);
   copy.outgoing = true;
@@ -242,11 +249,10 @@ void WebUserAgent::send_message(web::WebSessionId session, const web::OutgoingMe
   copy.from_user = user;
   copy.to = target.to_string();
   copy.to_user = user_of(target);
-  copy.text = message.text;
+  copy.text = text;
   copy.content_type = "text/plain";
   copy.time_ms = ports_.wall_ms();
   ports_.push_to_user(user, web::codec::encode_message(copy), session);
-  ports_.inject(std::move(m), flow_of(session));
 }
 
 void WebUserAgent::on_response(const sip::Message& response) {

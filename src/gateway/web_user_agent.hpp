@@ -97,6 +97,8 @@ class WebUserAgent {
   // True when `id` was seen before (its status, if known, is pushed again).
   bool seen_before(web::WebSessionId session, const std::string& id);
   void report(web::WebSessionId session, const std::string& id, int code, std::string_view reason);
+  void push_copy(web::WebSessionId session, const std::string& user, const sip::Message& m,
+                 const sip::Uri& target, const std::string& text);
 
   void on_request(const sip::Message& request, const sip::Flow& flow);
   void on_incoming_message(const sip::Message& request, const sip::Flow& flow);

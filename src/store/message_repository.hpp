@@ -43,6 +43,9 @@ class MessageRepository {
   // The newest message id of every room that has messages, ordered by room
   // id: the core's cache at start (what "up to date" means for a room).
   virtual StoreResult<std::vector<std::pair<RoomId, MessageId>>> newest_per_room() = 0;
+  // Every identity with at least one queued message (read once at start, so
+  // a REGISTER of an identity with nothing waiting costs no query).
+  virtual StoreResult<std::vector<std::string>> queued_identities() = 0;
 
   // Up to `limit` messages of the room older than `before` (all when
   // `before` is invalid), returned oldest first.

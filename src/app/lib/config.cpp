@@ -262,8 +262,16 @@ void read_http(Section s, HttpConfig& http) {
   s.finish();
 }
 
+void read_chat(Section s, ChatConfig& chat) {
+  s.integer("max_message_bytes", 1, 65536, chat.max_message_bytes);
+  s.integer("messages_per_minute", 1, 600000, chat.messages_per_minute);
+  s.integer("burst", 1, 100000, chat.burst);
+  s.integer("max_rooms_per_user", 0, 100000, chat.max_rooms_per_user);
+  s.finish();
+}
+
 Config read_config(const toml::table& root) {
-  static const std::set<std::string, std::less<>> kSections{"sip", "http", "media", "log", "store"};
+  static const std::set<std::string, std::less<>> kSections{"sip", "http", "chat", "media", "log", "store"};
   for (const auto& [k, v] : root) {
     if (!kSections.count(k.str())) bad(k.str(), "unknown key");
     if (!v.is_table()) bad(k.str(), "expected a table ([" + std::string(k.str()) + "])");
@@ -272,6 +280,7 @@ Config read_config(const toml::table& root) {
   Config c;
   read_sip(section("sip"), c.sip);
   read_http(section("http"), c.http);
+  read_chat(section("chat"), c.chat);
   read_media(section("media"), c.media);
   {
     Section log = section("log");

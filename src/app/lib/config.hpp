@@ -96,9 +96,18 @@ struct StoreConfig {
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
+struct ChatConfig {
+  std::uint32_t max_message_bytes = 16384;   // one message's text
+  std::uint32_t messages_per_minute = 60;    // sustained, per user
+  std::uint32_t burst = 20;                  // messages a quiet user may send at once
+  std::uint32_t max_rooms_per_user = 20;     // rooms a user may own
+  friend bool operator==(const ChatConfig&, const ChatConfig&) = default;
+};
+
 struct Config {
   SipConfig sip;
   HttpConfig http;
+  ChatConfig chat;
   MediaConfig media;
   LogConfig log;
   StoreConfig store;

@@ -74,6 +74,16 @@ max_connections = 20000
 # Largest HTTP request body, in bytes.
 max_body_size = 1048576
 
+[chat]
+# Largest message text, in bytes (the browser and SIP MESSAGE alike).
+max_message_bytes = 16384
+# Messages a user may send per minute, sustained...
+messages_per_minute = 60
+# ...and at once after a quiet while.
+burst = 20
+# Rooms one user may own.
+max_rooms_per_user = 20
+
 [media]
 # Local IP address for RTP and ICE candidates.
 address = "127.0.0.1"

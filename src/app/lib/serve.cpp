@@ -11,6 +11,9 @@
 
 #include "app/lib/demo.hpp"
 #include "base/log.hpp"
+#include "gateway/chat_service.hpp"
+#include "gateway/presence_service.hpp"
+#include "gateway/room_cache.hpp"
 #include "gateway/sip_service.hpp"
 #include "gateway/store_worker.hpp"
 #include "gateway/web_service.hpp"
@@ -72,6 +75,15 @@ std::string resolve_app_dir(const HttpConfig& http) {
   return fs::weakly_canonical(dist, ec).string();
 }
 
+chat::ChatLimits chat_limits(const ChatConfig& c) {
+  chat::ChatLimits l;
+  l.max_message_bytes = c.max_message_bytes;
+  l.messages_per_second = c.messages_per_minute / 60.0;
+  l.burst = c.burst;
+  l.max_rooms_per_user = c.max_rooms_per_user;
+  return l;
+}
+
 gateway::WebServiceConfig web_service_config(const Config& config) {
   gateway::WebServiceConfig c;
   const HttpConfig& http = config.http;
@@ -102,6 +114,8 @@ int serve(const Config& config, const std::filesystem::path& data_dir, bool demo
     if (!directory) throw std::runtime_error("store: " + directory.error().message);
     auto registrations = store->registrations().load_all();
     if (!registrations) throw std::runtime_error("store: " + registrations.error().message);
+    auto chat_snapshot = gateway::load_chat_snapshot(*store);
+    if (!chat_snapshot) throw std::runtime_error("store: " + chat_snapshot.error().message);
 
     boost::asio::io_context core(1);
     gateway::StoreWorker store_worker(std::move(store));
@@ -110,9 +124,18 @@ int serve(const Config& config, const std::filesystem::path& data_dir, bool demo
     if (web_config.server.app_dir.empty()) {
       log->warn("event=no-browser-app hint=\"run make build (or set http.app_dir) to serve the web app\"");
     }
-    gateway::WebService web(core, std::move(web_config), sip, store_worker);
+    gateway::RoomCache rooms;
+    rooms.load(*chat_snapshot);
+    gateway::PresenceService presence(core, sip, rooms);
+    gateway::ChatService chat(core, sip, store_worker, rooms, presence, chat_limits(config.chat));
+    chat.set_queued_identities(std::move(chat_snapshot->queued_identities));
+    // Presence first: an INVITE or a SUBSCRIBE is its; MESSAGEs are chat's.
+    sip.attach(&presence);
+    sip.attach(&chat);
+    gateway::WebService web(core, std::move(web_config), sip, store_worker, presence, chat);
     auto started = sip.start(*directory, *registrations);
     if (!started) throw std::runtime_error("sip: " + started.error());
+    presence.start();
     auto web_started = web.start();
     if (!web_started) throw std::runtime_error("http: " + web_started.error());
 
@@ -121,6 +144,8 @@ int serve(const Config& config, const std::filesystem::path& data_dir, bool demo
       if (ec) return;
       log->info("event=shutdown signal={}", signo);
       web.stop();
+      chat.stop();
+      presence.stop();
       sip.stop();
       core.stop();
     });

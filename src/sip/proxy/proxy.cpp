@@ -110,6 +110,7 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
         on_new_request(a, now);
         break;
       case ActionKind::Response:
+        if (on_originated(a.kind, a.txn, &a.message, now)) break;
         on_branch_response(a.txn, std::move(a.message), now);
         break;
       case ActionKind::Ack:
@@ -126,11 +127,13 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
         break;
       }
       case ActionKind::Timeout:
+        if (on_originated(a.kind, a.txn, nullptr, now)) break;
         on_branch_failure(a.txn, 408, now);
         break;
       case ActionKind::TransportError:
         // §8.1.3.1 reads it as 503, but a 503 never goes upstream (§16.7
         // step 6): the device is registered yet unreachable now, so 480.
+        if (on_originated(a.kind, a.txn, nullptr, now)) break;
         on_branch_failure(a.txn, 480, now);
         break;
       case ActionKind::Terminated:
@@ -278,6 +281,7 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
   // Our own Record-Route entries (two when we bridged transports, RFC 5658).
   PoppedRoutes popped = pop_own_routes(req, routing_);
   bool routed_by_us = popped.any || strict_routed;
+  if (req.method == Method::Bye) deps_.observer.on_call_ended(req);
   if (popped.flow && came_over(*popped.flow, from.transport, from.host, from.port, from.id)) {
     popped.flow.reset();
   }
@@ -303,6 +307,7 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
     return respond(txn, req, 404, now);
   }
   if (!authorize_sender(txn, req, from, now, /*relay=*/false, routed_by_us)) return;
+  if (deps_.local && deps_.local->take(txn, req, from, now)) return;
   Location loc = deps_.locator.locate(req.request_uri);
   switch (loc.status) {
     case Location::Status::Found:

@@ -10,11 +10,13 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "sip/auth/digest_authenticator.hpp"
 #include "sip/proxy/endpoint.hpp"
 #include "sip/proxy/fork.hpp"
+#include "sip/proxy/local_service.hpp"
 #include "sip/proxy/proxy_config.hpp"
 #include "sip/proxy/proxy_observer.hpp"
 #include "sip/proxy/routing.hpp"
@@ -47,6 +49,7 @@ struct ProxyDeps {
   SenderIdentities& identities;
   SipSender& sender;
   ProxyObserver& observer;
+  LocalService* local = nullptr;  // none: every request is forked or refused
 };
 
 class Proxy {
@@ -63,6 +66,20 @@ class Proxy {
   // Fires due timers (transactions, Timer C). Call at next_deadline().
   void on_timer(TimePoint now);
   std::optional<TimePoint> next_deadline() const;
+
+  // For the LocalService (proxy_local.cpp). The final answer to a request it
+  // took; `response` is built from the request (make_response) by the caller.
+  void answer(TransactionId txn, Message response, TimePoint now);
+  // The same with a status, reason phrase and extra headers, our To tag added.
+  void answer(TransactionId txn, const Message& request, int status, std::string_view reason,
+              std::vector<Header> extra, TimePoint now);
+  // Forks a request it took to these endpoints as route_request would.
+  void forward(TransactionId txn, Message request, const Flow& from,
+               std::vector<Endpoint> targets, TimePoint now);
+  // Sends a request of our own (a user agent client: MESSAGE, NOTIFY) to
+  // `hop` through a client transaction; a Via and Max-Forwards are added.
+  // The final outcome goes to LocalService::on_originated_response.
+  std::optional<TransactionId> originate(Message request, const NextHop& hop, TimePoint now);
 
   const ProxyStats& stats() const { return stats_; }
   const TransactionLayer& transactions() const { return txn_; }
@@ -105,6 +122,8 @@ class Proxy {
   void erase_fork(ForkId id);
   void send_stateless_error(const Message& request, const Flow& to, int status);
   Fork* fork_of_client(TransactionId client, ForkId* id = nullptr);
+  // proxy_local.cpp: outcome of an originated request; false if not ours.
+  bool on_originated(ActionKind kind, TransactionId client, const Message* response, TimePoint now);
 
   ProxyConfig config_;
   ProxyDeps deps_;
@@ -113,6 +132,7 @@ class Proxy {
   std::unordered_map<ForkId, Fork> forks_;
   std::unordered_map<TransactionId, ForkId> fork_by_server_;
   std::unordered_map<TransactionId, ForkId> fork_by_client_;
+  std::unordered_set<TransactionId> originated_;  // client transactions of the LocalService
   std::multimap<TimePoint, ForkId> timer_c_;  // INVITE forks waiting for a final response
   std::uint64_t next_fork_ = 1;
   std::string to_tag_;  // our To tag for local responses (one per process is enough)

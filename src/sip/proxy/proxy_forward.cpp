@@ -145,6 +145,7 @@ void Proxy::on_branch_response(TransactionId client, Message response, TimePoint
   if (code < 300) {
     if (!f->final_sent) {
       f->final_sent = true;
+      if (f->method == Method::Invite) deps_.observer.on_call_answered(f->request);
       if (!txn_.send_response(f->server, response, now, out)) {
         forward_response_stateless(std::move(response));
       }

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "sip/message/message.hpp"
 #include "sip/registrar/binding.hpp"
 
 namespace parley::sip {
@@ -12,6 +13,10 @@ class ProxyObserver {
  public:
   virtual ~ProxyObserver() = default;
   virtual void on_binding_changes(const std::vector<registrar::BindingChange>& changes) = 0;
+  // A call through us was answered (the first 2xx to a forked INVITE goes
+  // upstream) / a BYE for it passed: presence shows "on the phone".
+  virtual void on_call_answered(const Message& invite) { (void)invite; }
+  virtual void on_call_ended(const Message& bye) { (void)bye; }
 };
 
 }  // namespace parley::sip

@@ -147,6 +147,11 @@ SqliteMessageRepository::newest_per_room() {
   return rows;
 }
 
+StoreResult<std::vector<std::string>> SqliteMessageRepository::queued_identities() {
+  auto st = db_.prepare("SELECT identity FROM offline_queue_sizes WHERE queued > 0 ORDER BY identity");
+  return db_.rows(st, "queued identities", [&] { return st.text(0); });
+}
+
 // Reads up to limit + 1 rows newest first: the extra row only says "more".
 StoreResult<HistoryPage> SqliteMessageRepository::page(Statement& st, std::size_t limit) {
   HistoryPage out;

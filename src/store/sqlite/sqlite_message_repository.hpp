@@ -19,6 +19,7 @@ class SqliteMessageRepository final : public MessageRepository {
       const std::vector<PendingAppend>& batch) override;
   StoreResult<StoredMessage> find(MessageId id) override;
   StoreResult<std::vector<std::pair<RoomId, MessageId>>> newest_per_room() override;
+  StoreResult<std::vector<std::string>> queued_identities() override;
   StoreResult<HistoryPage> room_history(RoomId room, MessageId before, std::size_t limit) override;
   StoreResult<HistoryPage> private_history(UserId a, UserId b, MessageId before,
                                            std::size_t limit) override;

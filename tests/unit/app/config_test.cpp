@@ -49,7 +49,7 @@ TEST(Config, DefaultTextHasACommentBeforeEveryKey) {
     previous = line;
     pos = end == std::string::npos ? text.size() : end + 1;
   }
-  EXPECT_EQ(keys, 28);
+  EXPECT_EQ(keys, 32);
 }
 
 TEST(Config, AdvertiseIsAHost) {
@@ -223,6 +223,24 @@ TEST(Cidr, ContainsIpv4AndIpv6) {
   EXPECT_FALSE(Cidr::parse("10.0.0.0/"));
   EXPECT_FALSE(Cidr::parse("10.0.0.0/-1"));
   EXPECT_FALSE(Cidr::parse("/8"));
+}
+
+}  // namespace
+}  // namespace parley::app
+
+namespace parley::app {
+namespace {
+
+TEST(Config, ChatLimitsAreReadAndChecked) {
+  Config c = parse_config("[chat]\nmax_message_bytes = 2000\nmessages_per_minute = 30\nburst = 5\n"
+                          "max_rooms_per_user = 3\n");
+  EXPECT_EQ(c.chat.max_message_bytes, 2000u);
+  EXPECT_EQ(c.chat.messages_per_minute, 30u);
+  EXPECT_EQ(c.chat.burst, 5u);
+  EXPECT_EQ(c.chat.max_rooms_per_user, 3u);
+  EXPECT_THROW(parse_config("[chat]\nmax_message_bytes = 0\n"), ConfigError);
+  EXPECT_THROW(parse_config("[chat]\nmax_message_bytes = 70000\n"), ConfigError);
+  EXPECT_THROW(parse_config("[chat]\nunknown = 1\n"), ConfigError);
 }
 
 }  // namespace

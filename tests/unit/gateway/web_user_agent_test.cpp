@@ -127,8 +127,6 @@ class WebUserAgentTest : public ::testing::Test, sip::SipSender, sip::ProxyObser
       t_.agent_.add_endpoints(user, out);
     }
     bool deliver(const sip::Message& m, const sip::Flow& f) override { return t_.agent_.deliver(m, f); }
-    bool watching_presence() const override { return false; }
-    void on_registrations_changed(const std::vector<std::string>&) override {}
 
    private:
     WebUserAgentTest& t_;

@@ -457,5 +457,16 @@ TEST_F(MessagesTest, NewestPerRoomSkipsRoomsWithoutMessages) {
   (void)quiet;
 }
 
+TEST_F(MessagesTest, QueuedIdentitiesListsOnlyNonEmptyQueues) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  EXPECT_TRUE(store_->messages().queued_identities()->empty());
+  const auto m = post(lobby, alice, "one");
+  ASSERT_TRUE(store_->messages().enqueue(m.id, {"acct:2", "web:1"}).ok());
+  EXPECT_EQ(*store_->messages().queued_identities(), (std::vector<std::string>{"acct:2", "web:1"}));
+  ASSERT_TRUE(store_->messages().mark_delivered("acct:2", {m.id}).ok());
+  EXPECT_EQ(*store_->messages().queued_identities(), (std::vector<std::string>{"web:1"}));
+}
+
 }  // namespace
 }  // namespace parley::store::testing
