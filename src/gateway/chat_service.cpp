@@ -56,6 +56,16 @@ void ChatService::stop() { impl_->flush_appends(); }
 
 const ChatStats& ChatService::stats() const { return impl_->stats; }
 
+std::vector<std::string> ChatService::presence_audience(std::string_view user) const {
+  std::vector<std::string> out{std::string(user)};
+  const UserEntry* u = impl_->sip.directory().user(user);
+  if (!u) return out;
+  for (UserId id : impl_->rooms.watchers_of(u->id)) {
+    if (const UserEntry* w = impl_->user_by_id(id)) out.push_back(w->name);
+  }
+  return out;
+}
+
 // ---- group commit ----
 
 void ChatService::Impl::append(store::PendingAppend message, Appended done) {

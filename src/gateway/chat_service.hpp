@@ -62,8 +62,10 @@ class ChatService final : public SipEvents, public web::ChatDelegate {
   void on_session_online(web::WebSessionId session, std::string_view user);
   // A browser acknowledged message `id`; true when it was one of the queued ones.
   bool on_ack(web::WebSessionId session, std::string_view id);
-  // Pushed with the rooms of a user who connects, the newest first.
   const ChatStats& stats() const;
+  // Who sees `user`'s presence in the browser: itself, its room mates and
+  // buddy relations (the rule SIP watchers follow too).
+  std::vector<std::string> presence_audience(std::string_view user) const;
 
   // SipEvents
   bool take(sip::TransactionId txn, const sip::Message& request, const sip::Flow& from) override;

@@ -134,8 +134,8 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints, WebPort {
 
   // ---- presence: every change, gathered for kPresenceBatch ----
 
-  // Every socket hears every change, so a burst of N logins would cost N
-  // frames per socket; gathered for kPresenceBatch, it costs a few.
+  // A burst of N logins would cost N frames per socket; gathered for
+  // kPresenceBatch, it costs a few.
   void queue_presence(const std::string& name, const presence::PresenceState& state) {
     auto [it, added] = presence_queue.try_emplace(name, view_of(state));
     if (!added) {
@@ -153,19 +153,25 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints, WebPort {
     });
   }
 
+  // Each change goes to the sessions of the users who may see it (room
+  // mates, buddies, the user itself), one frame per user and batch.
   void flush_presence() {
-    std::vector<std::pair<std::string, web::PresenceView>> changes;
-    changes.reserve(presence_order.size());
+    StringMap<std::vector<std::pair<std::string, web::PresenceView>>> per_user;
     for (auto& name : presence_order) {
       auto it = presence_queue.find(name);
-      changes.emplace_back(std::move(name), it->second);
+      for (auto& to : chat_service.presence_audience(name)) {
+        if (agent.has_live_session(to)) per_user[to].emplace_back(name, it->second);
+      }
     }
     presence_order.clear();
     presence_queue.clear();
-    if (changes.empty()) return;
-    api.push_to_all(changes.size() == 1
-                        ? web::codec::encode_presence_state(changes[0].first, changes[0].second)
-                        : web::codec::encode_presence_states(changes));
+    for (const auto& [to, changes] : per_user) {
+      api.push_to_user(to,
+                       changes.size() == 1
+                           ? web::codec::encode_presence_state(changes[0].first, changes[0].second)
+                           : web::codec::encode_presence_states(changes),
+                       web::WebSessionId{});
+    }
   }
 
   // ---- WebEndpoints (called by the SIP service) ----
