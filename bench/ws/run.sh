@@ -108,6 +108,12 @@ listen = "127.0.0.1:$http_port"
 # until their WebSocket opens (the default 1800 s would also do).
 session_idle_timeout = 7200
 session_max_age = 43200
+
+[chat]
+# Benchmark only: random pairs at 5,000 msg/s are several messages per
+# second per user, beyond the default per-user limit (60/min, burst 20).
+messages_per_minute = 600000
+burst = 100000
 EOF
 
 "$parley" --data "$tmp/data" serve --config "$tmp/parley.toml" > "$tmp/server.log" 2>&1 &
