@@ -23,6 +23,8 @@ const now = Date.now();
 const stored = (id: string, text: string, from_user = 'bob', roomName: string | null = 'lobby') =>
   ({ id, room: roomName, from: `sip:${from_user}@localhost`, from_user, to_user: roomName ? null : 'alice', text, time_ms: now - 1000 });
 
+// Rooms the server has beyond the fixed ones (created by others after login).
+let extraRooms: ReturnType<typeof room>[] = [];
 let root: HTMLElement;
 let fetchMock: ReturnType<typeof vi.fn>;
 const $ = (sel: string) => root.querySelector(sel) as HTMLElement | null;
@@ -60,7 +62,7 @@ function routes(url: string, init: RequestInit): Response {
   if (p === '/api/v1/login') return jsonResponse(200, LOGIN);
   if (p === '/api/v1/users') return jsonResponse(200, { users: USERS });
   if (p === '/api/v1/rooms' && init.method === 'GET') {
-    return jsonResponse(200, { rooms: [room('lobby', { unread: 2, last_id: 'm-3' }), room('dev'), room('garden', { joined: false, role: null })] });
+    return jsonResponse(200, { rooms: [room('lobby', { unread: 2, last_id: 'm-3' }), room('dev'), room('garden', { joined: false, role: null }), ...extraRooms] });
   }
   if (p === '/api/v1/rooms' && init.method === 'POST') return jsonResponse(409, { error: { code: 'conflict', message: 'a room named lobby exists' } });
   if (p === '/api/v1/rooms/garden/join') return jsonResponse(200, room('garden'));
@@ -82,6 +84,7 @@ function routes(url: string, init: RequestInit): Response {
 
 beforeEach(() => {
   sessionStorage.clear();
+  extraRooms = [];
   FakeSocket.reset();
   fetchMock = vi.fn(async (url: string, init: RequestInit = {}) => routes(url, init));
   vi.stubGlobal('fetch', fetchMock);
@@ -167,6 +170,17 @@ describe('rooms in the UI', () => {
     expect(calls((u, i) => u === '/api/v1/rooms/garden/join' && i.method === 'POST')).toHaveLength(1);
     expect($(tid('room-item-garden'))).not.toBeNull();
     expect($(tid('active-room-title'))!.textContent).toBe('Garden');
+  });
+
+  it('asks for the room list again when Browse opens, so rooms created since show', async () => {
+    await login();
+    extraRooms = [room('plan', { joined: false, role: null, members: 1 })];
+    const before = calls((u, i) => u === '/api/v1/rooms' && i.method === 'GET').length;
+    await click($(tid('room-browse-button')));
+    expect(calls((u, i) => u === '/api/v1/rooms' && i.method === 'GET')).toHaveLength(before + 1);
+    expect($(tid('room-join-plan'))).not.toBeNull();
+    await click($(tid('room-browse-button'))); // Done: closing asks nothing
+    expect(calls((u, i) => u === '/api/v1/rooms' && i.method === 'GET')).toHaveLength(before + 1);
   });
 
   it('shows the server refusal of a new room and keeps the dialog', async () => {

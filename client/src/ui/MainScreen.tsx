@@ -174,7 +174,7 @@ export function MainScreen({ api, session, storage, onLoggedOut, onSessionEnded 
           <SearchBox me={me} users={chat.users} roomTitle={(n) => rooms.rooms[n]?.title ?? n} run={(op) => client.run(op)} onOpen={openHit} />
           <RoomList
             joined={joinedRooms(rooms)} invited={invitedRooms(rooms)} browsable={browsableRooms(rooms)} active={rooms.active}
-            onOpen={openRoom} onJoin={(n) => void join(n)} onCreate={create}
+            onOpen={openRoom} onJoin={(n) => void join(n)} onCreate={create} onBrowse={() => void client.loadRooms()}
           />
         </Sidebar>
         <ConversationPane

@@ -13,6 +13,9 @@ interface Props {
   onOpen: (name: string) => void;
   onJoin: (name: string) => void;
   onCreate: (room: NewRoom) => Promise<boolean>;
+  // Browse opened: public rooms created since the list was loaded reach no
+  // one's socket (room.event goes to members only), so the list is asked again.
+  onBrowse?: () => void;
 }
 
 // api.md Names: after lower-casing, [a-z0-9][a-z0-9._-]{0,63}.
@@ -102,7 +105,7 @@ function BrowseRooms({ rooms, onJoin }: { rooms: Room[]; onJoin: (name: string) 
   );
 }
 
-export function RoomList({ joined, invited, browsable, active, onOpen, onJoin, onCreate }: Props) {
+export function RoomList({ joined, invited, browsable, active, onOpen, onJoin, onCreate, onBrowse }: Props) {
   const [creating, setCreating] = useState(false);
   const [browsing, setBrowsing] = useState(false);
   const others = browsable.filter((r) => !r.invited && r.visibility === 'public');
@@ -110,7 +113,7 @@ export function RoomList({ joined, invited, browsable, active, onOpen, onJoin, o
     <section class="side-section" aria-labelledby="rooms-title">
       <div class="section-head">
         <h2 id="rooms-title" class="section-title">Rooms</h2>
-        <button type="button" class="link-btn" data-testid="room-browse-button" aria-expanded={browsing} onClick={() => setBrowsing(!browsing)}>
+        <button type="button" class="link-btn" data-testid="room-browse-button" aria-expanded={browsing} onClick={() => { if (!browsing) onBrowse?.(); setBrowsing(!browsing); }}>
           {browsing ? 'Done' : 'Browse'}
         </button>
         <button type="button" class="icon-btn" data-testid="room-create-button" aria-label="New room" title="New room" onClick={() => setCreating(true)}>
