@@ -304,7 +304,12 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
   if (req.method == Method::Register) return on_register(txn, req, from, now);
   if (req.request_uri.user.empty()) {
     if (req.method == Method::Options) return on_local_options(txn, req, now);
-    return respond(txn, req, 404, now);
+    // A request in a dialog Parley itself is a party to (a SUBSCRIBE
+    // refresh to the Contact of our NOTIFYs) names us without a user.
+    if (req.to.tag().empty() || !deps_.local) return respond(txn, req, 404, now);
+    if (!authorize_sender(txn, req, from, now, /*relay=*/false, routed_by_us)) return;
+    if (deps_.local->take(txn, req, from, now)) return;
+    return respond(txn, req, 481, now);
   }
   if (!authorize_sender(txn, req, from, now, /*relay=*/false, routed_by_us)) return;
   if (deps_.local && deps_.local->take(txn, req, from, now)) return;
