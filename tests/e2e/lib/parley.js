@@ -11,7 +11,11 @@ import { env, freePorts, log } from './harness.js';
 export const kDomain = 'localhost';
 
 // users: [{ name, password (web), sip: [{ user, password }] }]
-export async function startParley(run, users) {
+// opts.rooms: [{ name, owner, title, topic, members: [user] }], made with
+//   `parley room add` / `room member add` before the server starts.
+// opts.chat: keys of the [chat] section (e.g. { burst: 200 }), so a test
+//   may post more at once than a person would.
+export async function startParley(run, users, opts = {}) {
   if (!fs.existsSync(path.join(env.appDir, 'index.html'))) {
     throw new Error(`no browser app at ${env.appDir} (build it: cd client && npm ci && npm run build)`);
   }
@@ -33,6 +37,7 @@ export async function startParley(run, users) {
       '[log]',
       'level = "debug"',
       '',
+      ...(opts.chat ? ['[chat]', ...Object.entries(opts.chat).map(([k, v]) => `${k} = ${JSON.stringify(v)}`), ''] : []),
     ].join('\n'),
   );
   const cli = (...args) => {
@@ -45,6 +50,13 @@ export async function startParley(run, users) {
   for (const u of users) {
     cli('user', 'add', u.name, '--password', u.password);
     for (const s of u.sip || []) cli('identity', 'add', u.name, 'sip', s.user, '--password', s.password);
+  }
+  for (const r of opts.rooms || []) {
+    const extra = [];
+    if (r.title) extra.push('--title', r.title);
+    if (r.topic) extra.push('--topic', r.topic);
+    cli('room', 'add', r.name, '--owner', r.owner, ...extra);
+    for (const m of r.members || []) cli('room', 'member', 'add', r.name, m);
   }
   const server = { proc: null, url: '', sipProxy: `127.0.0.1:${sipPort}`, domain: kDomain, data, config };
   let runs = 0;
