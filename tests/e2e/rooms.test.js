@@ -161,6 +161,13 @@ run.step('after a reload the newest page shows; load-older brings the rest in or
 });
 
 run.step('search finds a word posted earlier and opens its room', {}, async () => {
+  // alice never opened random, where bob posted once: after a reload the
+  // count comes from the server's read marks, not from live frames
+  await alice.reload();
+  await alice.locator(tid('app-main')).waitFor({ timeout: 10000 });
+  await waitConnected(alice);
+  await waitUnread(alice, 'random', 1);
+  await waitUnread(alice, 'lobby', 0);
   const input = alice.locator(tid('search-input'));
   await input.fill(word);
   await input.press('Enter');
