@@ -52,6 +52,24 @@ void ChatService::set_queued_identities(std::vector<std::string> identities) {
   impl_->queued.insert(identities.begin(), identities.end());
 }
 
+void ChatService::follow_outside_changes() {
+  // Rooms and members changed by the command line while serving: the cache
+  // is read again (in store order, so no change of ours is lost).
+  Impl& s = *impl_;
+  s.store.on_outside_change([&s](store::Store& st) {
+    auto snapshot = load_chat_snapshot(st);
+    if (!snapshot) {
+      s.log->error("event=chat-reload-failed error=\"{}\"", snapshot.error().message);
+      return;
+    }
+    boost::asio::post(s.io, [&s, snap = std::move(*snapshot)] {
+      s.rooms.load(snap);
+      s.queued.insert(snap.queued_identities.begin(), snap.queued_identities.end());
+      s.log->info("event=rooms-reloaded rooms={}", s.rooms.room_count());
+    });
+  });
+}
+
 void ChatService::stop() { impl_->flush_appends(); }
 
 const ChatStats& ChatService::stats() const { return impl_->stats; }

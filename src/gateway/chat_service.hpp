@@ -56,6 +56,8 @@ class ChatService final : public SipEvents, public web::ChatDelegate {
   void attach_web(WebPort* web);
   // Identities with queued messages, read at start (before the core loop).
   void set_queued_identities(std::vector<std::string> identities);
+  // Reloads rooms, members and buddies when the command line changed them.
+  void follow_outside_changes();
   void stop();
 
   // A browser session's WebSocket opened: its user's missed private messages follow.

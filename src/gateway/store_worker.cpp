@@ -20,6 +20,7 @@ struct StoreWorker::Impl {
   asio::steady_timer watch_timer{io};
   std::chrono::milliseconds watch_interval{0};
   std::function<void(store::Directory)> on_change;
+  std::vector<std::function<void(store::Store&)>> also_on_change;
   std::int64_t seen_version = 0;
   std::thread thread;
   bool stopped = false;
@@ -46,6 +47,7 @@ struct StoreWorker::Impl {
     log->info("event=directory-reloaded users={} accounts={}", dir->users.size(),
               dir->accounts.size());
     on_change(std::move(*dir));
+    for (auto& job : also_on_change) job(*store);
   }
 };
 
@@ -70,6 +72,12 @@ StoreWorker::~StoreWorker() { stop(); }
 
 void StoreWorker::post(std::function<void(store::Store&)> job) {
   asio::post(impl_->io, [impl = impl_.get(), job = std::move(job)] { job(*impl->store); });
+}
+
+void StoreWorker::on_outside_change(std::function<void(store::Store&)> job) {
+  asio::post(impl_->io, [impl = impl_.get(), job = std::move(job)]() mutable {
+    impl->also_on_change.push_back(std::move(job));
+  });
 }
 
 void StoreWorker::watch_directory(std::chrono::milliseconds interval,

@@ -26,6 +26,9 @@ class StoreWorker {
   // and hands it to `on_change` (called on the store thread).
   void watch_directory(std::chrono::milliseconds interval,
                        std::function<void(store::Directory)> on_change);
+  // Also runs `job` (on the store thread) whenever the watch notices another
+  // connection's commit, after the directory was handed over.
+  void on_outside_change(std::function<void(store::Store&)> job);
   // Runs every job posted so far, then ends the thread. Idempotent.
   void stop();
 

@@ -129,6 +129,7 @@ int serve(const Config& config, const std::filesystem::path& data_dir, bool demo
     gateway::PresenceService presence(core, sip, rooms);
     gateway::ChatService chat(core, sip, store_worker, rooms, presence, chat_limits(config.chat));
     chat.set_queued_identities(std::move(chat_snapshot->queued_identities));
+    chat.follow_outside_changes();
     // Presence first: an INVITE or a SUBSCRIBE is its; MESSAGEs are chat's.
     sip.attach(&presence);
     sip.attach(&chat);
