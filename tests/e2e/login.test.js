@@ -1,7 +1,8 @@
 // e2e_login: a user logs in through the login screen of the browser app; a
 // wrong password shows the login error and keeps the login screen; after
 // logging in, the main screen connects its WebSocket and lists the other
-// user as a buddy; a reload keeps the session; logging out returns to the
+// user as a buddy; a reload keeps the session (a message to offline bob is
+// stored and reaches him when he logs in); logging out returns to the
 // login screen and ends the session; after a server restart (which ends
 // every session) the app returns to the login screen by itself.
 import { after, before } from 'node:test';
@@ -65,21 +66,30 @@ run.step('the right password opens the connected main screen', {}, async () => {
   assert.equal(await page.locator(tid('login-error')).count(), 0, 'no login error on the main screen');
 });
 
-run.step('a reload keeps the session; the new WebSocket carries frames (to offline bob: failed)', {}, async () => {
+run.step('a reload keeps the session; the new WebSocket carries frames (to offline bob: stored for him)', {}, async () => {
   const before = await sessionFromStorage(page);
   await page.reload();
   await page.locator(tid('app-main')).waitFor({ timeout: 10000 });
   await waitConnected(page);
   assert.equal(await page.locator(tid('login-user')).count(), 0, 'no login screen after a reload');
   assert.deepEqual(await sessionFromStorage(page), before, 'the same session');
-  // bob has no phone and no tab, so the server answers the frame with
-  // message.status failed (SIP 480); it would not answer at all had it
-  // refused the frame's seq after the reload
+  // bob has no phone and no tab: the server stores the message for him and
+  // answers the frame with message.status delivered (SIP 202); it would not
+  // answer at all had it refused the frame's seq after the reload
   const text = `after the reload ${run.token}`;
   await openConversation(page, 'bob');
   await sendMessage(page, text);
-  await messagesWith(page, text, { direction: 'out', status: 'failed' }).first().waitFor({ timeout: 15000 });
+  await messagesWith(page, text, { direction: 'out', status: 'delivered' }).first().waitFor({ timeout: 15000 });
   await waitConnected(page, 1000);
+  // api.md: what arrived while he had no WebSocket comes after his hello
+  const bob = await newPage(run, browser, 'bob');
+  await login(bob, server.url, 'bob', `web-bob-${run.token}`);
+  await bob.locator(`${tid('conversation')}[data-peer="alice"]`).waitFor({ timeout: 10000 });
+  await openConversation(bob, 'alice');
+  await messagesWith(bob, text, { direction: 'in' }).first().waitFor({ timeout: 10000 });
+  assert.equal(await messagesWith(bob, text, { direction: 'in' }).count(), 1, 'once');
+  run.pages.delete('bob');
+  await bob.context().close();
 });
 
 run.step('logout returns to the login screen and ends the session', {}, async () => {
