@@ -17,6 +17,17 @@ std::size_t page_limit(std::size_t asked) {
   return std::clamp<std::size_t>(asked, 1, store::MessageRepository::kMaxPage);
 }
 
+// The store's page, as the browser sees it.
+auto answer_page(ChatService::Impl& s, web::Done<web::HistoryPageView> done) {
+  return [&s, done = std::move(done)](store::StoreResult<store::HistoryPage> p) {
+    if (!p) return done(fail(api_error(p.error())));
+    web::HistoryPageView v;
+    v.more = p->more;
+    for (const auto& m : p->messages) v.messages.push_back(s.view_of(m));
+    done(std::move(v));
+  };
+}
+
 }  // namespace
 
 void ChatService::room_history(const web::UserInfo& info, std::string room, web::HistoryRequest page,
@@ -32,13 +43,7 @@ void ChatService::room_history(const web::UserInfo& info, std::string room, web:
   store::MessageId before = parse_message_id(page.before);
   std::size_t limit = page_limit(page.limit);
   s.on_store([id, before, limit](store::Store& st) { return st.messages().room_history(id, before, limit); },
-             [&s, done](store::StoreResult<store::HistoryPage> p) {
-               if (!p) return done(fail(api_error(p.error())));
-               web::HistoryPageView v;
-               v.more = p->more;
-               for (const auto& m : p->messages) v.messages.push_back(s.view_of(m));
-               done(std::move(v));
-             });
+             answer_page(s, std::move(done)));
 }
 
 void ChatService::private_history(const web::UserInfo& info, std::string other, web::HistoryRequest page,
@@ -52,13 +57,7 @@ void ChatService::private_history(const web::UserInfo& info, std::string other, 
   store::MessageId before = parse_message_id(page.before);
   std::size_t limit = page_limit(page.limit);
   s.on_store([a, b, before, limit](store::Store& st) { return st.messages().private_history(a, b, before, limit); },
-             [&s, done](store::StoreResult<store::HistoryPage> p) {
-               if (!p) return done(fail(api_error(p.error())));
-               web::HistoryPageView v;
-               v.more = p->more;
-               for (const auto& m : p->messages) v.messages.push_back(s.view_of(m));
-               done(std::move(v));
-             });
+             answer_page(s, std::move(done)));
 }
 
 void ChatService::mark_read(const web::UserInfo& info, std::string room, std::string last_id,

@@ -17,6 +17,16 @@ ApiError no_user(std::string_view name) {
   return ApiError{404, "not_found", "No user named " + std::string(name), 0};
 }
 
+// After a membership change: the room as the user now sees it.
+auto answer_room(ChatService::Impl& s, store::RoomId id, UserId uid, web::Done<web::RoomView> done) {
+  return [&s, id, uid, done = std::move(done)](chat::ChatStatus st) {
+    if (!st) return done(fail(api_error(st.error())));
+    const CachedRoom* c = s.rooms.find(id);
+    if (!c) return done(fail(ApiError{404, "not_found", "The room was deleted", 0}));
+    done(s.view_of(*c, uid, 0, false));
+  };
+}
+
 }  // namespace
 
 void ChatService::list_rooms(const web::UserInfo& info, web::Done<std::vector<web::RoomView>> done) {
@@ -160,12 +170,7 @@ void ChatService::join_room(const web::UserInfo& info, std::string room, web::Do
   if (!r) return done(fail(no_room(room)));
   store::RoomId id = r->room.id;
   UserId uid = me->id;
-  s.join(*me, *r, [&s, id, uid, done](chat::ChatStatus st) {
-    if (!st) return done(fail(api_error(st.error())));
-    const CachedRoom* c = s.rooms.find(id);
-    if (!c) return done(fail(ApiError{404, "not_found", "The room was deleted", 0}));
-    done(s.view_of(*c, uid, 0, false));
-  });
+  s.join(*me, *r, answer_room(s, id, uid, std::move(done)));
 }
 
 void ChatService::leave_room(const web::UserInfo& info, std::string room, web::Done<web::RoomView> done) {
@@ -176,12 +181,7 @@ void ChatService::leave_room(const web::UserInfo& info, std::string room, web::D
   if (!r) return done(fail(no_room(room)));
   store::RoomId id = r->room.id;
   UserId uid = me->id;
-  s.leave(*me, *r, [&s, id, uid, done](chat::ChatStatus st) {
-    if (!st) return done(fail(api_error(st.error())));
-    const CachedRoom* c = s.rooms.find(id);
-    if (!c) return done(fail(ApiError{404, "not_found", "The room was deleted", 0}));
-    done(s.view_of(*c, uid, 0, false));
-  });
+  s.leave(*me, *r, answer_room(s, id, uid, std::move(done)));
 }
 
 void ChatService::invite(const web::UserInfo& info, std::string room, std::string invitee,
