@@ -14,8 +14,8 @@ import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { E2ERun } from './lib/harness.js';
 import { startParley } from './lib/parley.js';
-import { launchBrowser, login, messagesWith, newPage, sendMessage, tid, waitConnected } from './lib/browser.js';
-import { markWindow, openRoom, roomItem, roomMessages, setStatus, timelineRows, waitMember, waitUnread, windowMarker } from './lib/rooms.js';
+import { launchBrowser, login, messagesWith, newPage, openConversation, sendMessage, tid, waitConnected } from './lib/browser.js';
+import { apiGet, markWindow, openRoom, roomItem, roomMessages, setStatus, timelineRows, waitMember, waitUnread, windowMarker } from './lib/rooms.js';
 import { backgroundLuminance, shoot, toggleTheme } from './lib/theme.js';
 
 const run = new E2ERun('e2e_rooms');
@@ -61,6 +61,8 @@ run.step('unread badges rise live, switching rooms clears them, posts go both wa
     for (const name of ['lobby', 'random']) await roomItem(page, name).waitFor({ timeout: 10000 });
   }
   await openRoom(bob, 'random', 'Random');
+  const marker = `no-reload-${run.token}`;
+  await markWindow(bob, marker);
   await sendMessage(bob, `a rare ${word} today`);
   await openRoom(alice, 'lobby', 'Lobby');
   await waitUnread(bob, 'lobby', 0);
@@ -72,13 +74,11 @@ run.step('unread badges rise live, switching rooms clears them, posts go both wa
   await sendMessage(alice, second);
   await waitUnread(bob, 'lobby', 2);
 
-  const marker = `no-reload-${run.token}`;
-  await markWindow(bob, marker);
   await openRoom(bob, 'lobby', 'Lobby');
   await roomMessages(bob, first, { direction: 'in' }).waitFor({ timeout: 5000 });
   await roomMessages(bob, second, { direction: 'in' }).waitFor({ timeout: 5000 });
   await waitUnread(bob, 'lobby', 0);
-  assert.equal(await windowMarker(bob), marker, 'switching rooms does not reload the page');
+  assert.equal(await windowMarker(bob), marker, 'neither the badges nor switching rooms reloaded the page');
   const rows = (await timelineRows(bob)).map((r) => r.text);
   assert.ok(rows.indexOf(first) < rows.indexOf(second), `in order: ${JSON.stringify(rows)}`);
 
@@ -203,6 +203,15 @@ run.step('status changes are seen live; do-not-disturb refuses a private message
   await sendMessage(bob, later);
   await messagesWith(bob, later, { direction: 'out', status: 'delivered' }).first().waitFor({ timeout: 10000 });
   await alice.locator(tid('conversation-item-bob')).waitFor({ timeout: 10000 });
+  await openConversation(alice, 'bob');
+  await messagesWith(alice, later, { direction: 'in' }).first().waitFor({ timeout: 10000 });
+  // the refused one was not delivered: it is not in her history either
+  const history = await apiGet(alice, server.url, '/api/v1/conversations/bob/messages');
+  assert.equal(history.status, 200, history.text);
+  const texts = history.json.messages.map((m) => m.text);
+  assert.ok(texts.includes(later), `her history has the message sent after dnd: ${JSON.stringify(texts)}`);
+  assert.ok(!texts.includes(refused), `her history lacks the one refused in dnd: ${JSON.stringify(texts)}`);
+  assert.equal(await messagesWith(alice, refused).count(), 0, 'nor does her timeline');
 });
 
 run.step('pictures of the rooms screen: light and dark, desktop and phone', {}, async () => {

@@ -2,7 +2,8 @@
 // written against its data-testid contract (README.md lists it): open a
 // room, read its timeline, its unread badge and members, set one's own
 // status, search. Every wait is on DOM state with a timeout.
-import { tid } from './browser.js';
+import { pageFetch, sessionFromStorage, tid } from './browser.js';
+import { signedHeaders } from './signer.js';
 
 // The room list's entry for room NAME.
 export const roomItem = (page, name) => page.locator(tid(`room-item-${name}`));
@@ -73,4 +74,12 @@ export const windowMarker = (page) => page.evaluate(() => window.__e2eMarker ?? 
 
 function exact(text) {
   return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s*$`);
+}
+
+// A signed GET of the browser API from PAGE, with its session (the
+// server binds a session to the browser that logged in). Resolves
+// {status, json}.
+export async function apiGet(page, baseUrl, target) {
+  const session = await sessionFromStorage(page);
+  return pageFetch(page, baseUrl + target, { headers: signedHeaders(session, 'GET', target) });
 }
