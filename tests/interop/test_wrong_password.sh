@@ -2,8 +2,9 @@
 # interop_wrong_password: a baresip with the wrong SIP password is refused:
 # it answers the 401 with credentials and the server challenges again (401),
 # REGISTER never gets a 2xx. Control: a baresip with the right password
-# registers, and a MESSAGE from it to the refused user gets 480 (nobody of
-# that user is registered), so the refused REGISTER really bound nothing;
+# registers, and a MESSAGE from it to the refused user gets 202 (stored for
+# later: nothing of that user is reachable; a bound contact would have
+# answered 200 itself), so the refused REGISTER really bound nothing;
 # a MESSAGE to a user the server does not know gets 404.
 # usage: test_wrong_password.sh PARLEY_BIN
 PARLEY_BIN=${1:-${PARLEY_BIN:-}}
@@ -34,8 +35,9 @@ BS_CONTACT=sip:carol@$IT_DOMAIN bs_start dave dave "$(it_password dave)"
 md=$(bs_mark dave)
 bs_message dave "are you there $IT_TOKEN"
 # 407 is the proxy challenge baresip answers itself; the final answer follows
-mcodes=$(bs_wait_code dave MESSAGE '480' 10 "$md") ||
-	it_fail "MESSAGE to the unregistered carol: want 480, got: $mcodes"
+mcodes=$(bs_wait_code dave MESSAGE '202' 10 "$md") ||
+	it_fail "MESSAGE to the unregistered carol: want 202 (stored, nothing reachable), got: $mcodes"
+bs_grep carol "are you there $IT_TOKEN" >/dev/null && it_fail "the refused carol received dave's MESSAGE"
 
 n401=$(bs_codes carol REGISTER | grep -c '^401$')
 # and a user the server does not know at all: 404
