@@ -17,8 +17,12 @@ namespace parley::gateway {
 
 namespace {
 
-bool is_composing(std::string_view content_type) {
-  return istarts_with(content_type, "application/im-iscomposing+xml");
+// Typing notices (RFC 3994) and delivery notifications (RFC 5438, which
+// linphone sends back for every message it gets, asked or not) carry no
+// text: a room takes and drops them; between people they are forked as is.
+bool is_notice(std::string_view content_type) {
+  return istarts_with(content_type, "application/im-iscomposing+xml") ||
+         istarts_with(content_type, "message/imdn+xml");
 }
 
 std::string token() { return sip::generate_branch().substr(sip::kMagicCookie.size()); }
@@ -138,8 +142,8 @@ bool ChatService::take(sip::TransactionId txn, const sip::Message& req, const si
   Impl& s = *impl_;
   if (req.method != sip::Method::Message || !req.to.tag().empty()) return false;
   auto room = chat::room_name_from_uri(req.request_uri, s.sip.domain());
-  if (is_composing(req.content_type)) {
-    if (!room) return false;  // a typing notice between people is theirs
+  if (is_notice(req.content_type)) {
+    if (!room) return false;
     s.sip.answer(txn, req, 200);
     return true;
   }

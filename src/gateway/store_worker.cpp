@@ -22,6 +22,7 @@ struct StoreWorker::Impl {
   std::function<void(store::Directory)> on_change;
   std::vector<std::function<void(store::Store&)>> also_on_change;
   std::int64_t seen_version = 0;
+  bool watch_ended = false;  // store thread only
   std::thread thread;
   bool stopped = false;
   std::shared_ptr<spdlog::logger> log = log::get("store");
@@ -29,7 +30,9 @@ struct StoreWorker::Impl {
   void arm_watch() {
     watch_timer.expires_after(watch_interval);
     watch_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
+      // A wait that completed just before stop()'s cancel ran must not arm
+      // again: the store thread would never run out of work.
+      if (ec || watch_ended) return;
       check_directory();
       arm_watch();
     });
@@ -83,6 +86,7 @@ void StoreWorker::on_outside_change(std::function<void(store::Store&)> job) {
 void StoreWorker::watch_directory(std::chrono::milliseconds interval,
                                   std::function<void(store::Directory)> on_change) {
   asio::post(impl_->io, [impl = impl_.get(), interval, cb = std::move(on_change)]() mutable {
+    if (impl->watch_ended) return;
     impl->watch_interval = interval;
     impl->on_change = std::move(cb);
     impl->arm_watch();
@@ -94,7 +98,10 @@ void StoreWorker::stop() {
   impl_->stopped = true;
   // Cancel the watch on the store thread, then let the queue run dry: every
   // write posted before stop() reaches the database.
-  asio::post(impl_->io, [impl = impl_.get()] { impl->watch_timer.cancel(); });
+  asio::post(impl_->io, [impl = impl_.get()] {
+    impl->watch_ended = true;
+    impl->watch_timer.cancel();
+  });
   impl_->guard.reset();
   if (impl_->thread.joinable()) impl_->thread.join();
 }

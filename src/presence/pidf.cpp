@@ -125,8 +125,13 @@ class Decoder {
     stack_.pop_back();
     std::string_view t = trim(text_);
     if (kind == Elem::Basic) {
-      if (t == "open") any_open_ = true;
-      if (t == "closed") any_closed_ = true;
+      // RFC 3863 knows only open and closed; anything else (baresip's
+      // "unknown" on start-up) must not count as a present device.
+      if (t == "open") {
+        any_open_ = true;
+      } else {
+        any_closed_ = true;
+      }
     } else if (kind == Elem::Note && doc_.note.empty()) {
       doc_.note = clamp_note(t);
     } else if (kind == Elem::Other && is_dnd_text(t)) {

@@ -264,5 +264,16 @@ TEST(PidfTest, NamespaceScopesEndWithTheirElement) {
   EXPECT_NE(decode_error(R"(<presence xmlns="urn:ietf:params:xml:ns:pidf"><a xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"><rpid:activities/></a><rpid:activities/></presence>)"), "");
 }
 
+TEST(Pidf, BasicOtherThanOpenCountsAsClosed) {
+  // baresip 1.0.0 may publish <basic>unknown</basic> first: not a present device.
+  const char* body =
+      "<?xml version=\"1.0\"?><presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"sip:a@b\">"
+      "<tuple id=\"t\"><status><basic>unknown</basic></status></tuple></presence>";
+  auto doc = decode_pidf(body);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->basic, Basic::Closed);
+  EXPECT_EQ(device_state(*doc).status, Status::Offline);
+}
+
 }  // namespace
 }  // namespace parley::presence
