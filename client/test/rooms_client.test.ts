@@ -102,6 +102,25 @@ describe('ParleyClient rooms', () => {
     expect(reads(calls).slice(1)).toEqual([['/api/v1/rooms/lobby/read', 'm-5']]);
   });
 
+  it('sends the read mark a live post was waiting for when another room or a conversation opens at once', async () => {
+    const { client, calls } = setup();
+    client.start();
+    await vi.waitFor(() => expect(client.snapshot.rooms.loaded).toBe(true));
+    client.selectRoom('lobby');
+    await vi.waitFor(() => expect(reads(calls)).toEqual([['/api/v1/rooms/lobby/read', 'm-3']]));
+    FakeSocket.last().hello();
+    FakeSocket.last().receive({ type: 'room.message', ...stored('m-4', 40) });
+    client.selectRoom('dev'); // before READ_DELAY_MS
+    expect(reads(calls).slice(1)).toEqual([['/api/v1/rooms/lobby/read', 'm-4']]);
+    await vi.advanceTimersByTimeAsync(READ_DELAY_MS);
+    expect(reads(calls).filter(([u]) => u === '/api/v1/rooms/lobby/read')).toHaveLength(2);
+
+    client.selectRoom('lobby');
+    FakeSocket.last().receive({ type: 'room.message', ...stored('m-5', 50) });
+    client.select('bob');
+    expect(reads(calls).pop()).toEqual(['/api/v1/rooms/lobby/read', 'm-5']);
+  });
+
   it('counts unread posts in other rooms and fetches the list after events it cannot apply alone', async () => {
     const { client, calls, setRooms } = setup();
     client.start();

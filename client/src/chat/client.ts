@@ -194,6 +194,7 @@ export class ParleyClient {
 
   // Opens a private conversation (null: none).
   select(peer: string | null): void {
+    this.flushRead();
     if (peer !== null) this.dispatchRooms({ type: 'select', name: null });
     this.dispatch({ type: 'select', peer, now_ms: this.serverNow() });
     if (peer !== null && !this.snap.chat.conversations[peer]?.loaded) void this.loadConversation(peer, false);
@@ -201,6 +202,7 @@ export class ParleyClient {
 
   // Opens a room (null: none): its newest history, members, and read mark.
   selectRoom(name: string | null): void {
+    this.flushRead();
     if (name !== null) this.dispatch({ type: 'select', peer: null, now_ms: this.serverNow() });
     this.dispatchRooms({ type: 'select', name });
     this.saveActiveRoom(name);
@@ -472,6 +474,13 @@ export class ParleyClient {
       default:
         break;
     }
+  }
+
+  // A read mark still waiting belongs to the room being left: markRead marks
+  // whichever room is open when it runs, so send it before another opens
+  // (else the posts read there count as unread after a reload).
+  private flushRead(): void {
+    if (this.readTimer) this.markRead();
   }
 
   private scheduleRead(): void {
