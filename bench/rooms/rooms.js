@@ -6,7 +6,7 @@
 // reached), and reports deliveries/s, latency, history rows written/s, and
 // for a room with SIP devices the MESSAGEs SIPp answered. JSON + markdown to
 // --out.
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,7 @@ function parseArgs(argv) {
     rooms: 'r10:10,r100:100,r1000:1000',
     // offered deliveries per second (posts/s x members), stepped up per room
     ladder: '5000,10000,20000,40000,60000,80000,100000,150000,200000,250000,300000',
-    p99Target: 100, sippPid: 0, sippStat: null,
+    p99Target: 100, sippPid: 0, sippStat: null, perfDir: null,
   };
   const nums = ['pid', 'users', 'workers', 'duration', 'drain', 'login-concurrency', 'open-concurrency', 'login-budget', 'p99-target', 'sipp-pid'];
   for (let i = 2; i < argv.length; i += 2) {
@@ -35,6 +35,7 @@ function parseArgs(argv) {
     const key = k.replace(/-(\w)/g, (_, c) => c.toUpperCase());
     a[key] = nums.includes(k) ? Number(argv[i + 1]) : argv[i + 1];
   }
+  if (a.perfDir) fs.mkdirSync(a.perfDir, { recursive: true });
   if (!a.base || !a.pid || !a.out || !a.db) throw new Error('usage: rooms.js --base URL --pid PID --users N --db FILE --out DIR [...]');
   a.ladder = a.ladder.split(',').map(Number);
   a.rooms = a.rooms.split(',').map((r) => {
@@ -81,7 +82,9 @@ function startWorkers(a, sessions) {
 
 async function counters(workers) {
   const all = await Promise.all(workers.map((w) => w.ask({ cmd: 'counters' }, 'counters')));
-  return { open: all.reduce((x, c) => x + c.open, 0), openUsers: new Set(all.flatMap((c) => c.openUsers)),
+  const closes = {};
+  for (const c of all) for (const [k, v] of Object.entries(c.closes)) closes[k] = (closes[k] || 0) + v;
+  return { open: all.reduce((x, c) => x + c.open, 0), openUsers: new Set(all.flatMap((c) => c.openUsers)), closes,
     presence: all.reduce((x, c) => x + c.presence, 0), unknown: all.reduce((x, c) => x + c.unknown, 0) };
 }
 
@@ -101,9 +104,14 @@ async function runStep(a, workers, step, room, postsPerS, openUsers) {
   const s0 = snapshot(a, workers);
   const load0 = loadavg();
   const sendDone = Promise.all(workers.map((w) => w.expect('sendDone'))).then(() => snapshot(a, workers));
+  // --perf-dir: a profile of the server over the middle of every step
+  // (perf costs CPU: profiling runs are not measuring runs).
+  const perf = a.perfDir ? spawn('perf', ['record', '-F', '999', '-g', '-p', String(a.pid), '-o', path.join(a.perfDir, `step-${step}-${room.name}-${postsPerS}.perf`),
+    '--', 'sleep', String(Math.max(1, a.duration - 2))], { stdio: 'ignore' }) : null;
   const results = await Promise.all(workers.map((w) => w.ask(
     { cmd: 'step', step, room: room.name, members, rate: postsPerS / workers.length, durationS: a.duration, drainS: a.drain }, 'stepDone')));
   const e = await sendDone;
+  if (perf && perf.exitCode === null) await new Promise((r) => perf.on('exit', r));
   await sleep(room.devices ? 2500 : 300); // SIPp writes its statistics once a second
   const recv = await Promise.all(workers.map((w) => w.ask({ cmd: 'recv', step }, 'recv')));
   const secs = (e.t - s0.t) / 1000;
@@ -151,6 +159,8 @@ function passed(a, s) {
   if (s.notReceived > s.expectedReceived * 0.001) reasons.push(`${s.notReceived} room.message missing`);
   if (s.sipExpected !== null && s.sipAnswered < s.sipExpected * 0.999) reasons.push(`SIP ${s.sipAnswered} of ${s.sipExpected}`);
   if (s.sentPerS < s.offeredPostsPerS * 0.95) reasons.push(`sent ${s.sentPerS}/s`);
+  const closed = Object.values(s.socketsClosed || {}).reduce((x, v) => x + v, 0);
+  if (closed) reasons.push(`${closed} sockets closed by the server`);
   return reasons;
 }
 
@@ -165,7 +175,7 @@ function markdown(r) {
   for (const s of r.steps) {
     const d = s.latencyDeliveryMs;
     L.push(`| ${s.room} | ${s.browserReceivers} + ${s.sipDevices} | ${s.offeredPostsPerS} → ${s.sentPerS} | ${s.receivedPerS.toLocaleString('en')} | ${s.sipPerS ?? '-'} | ` +
-      `${d.p50} / ${d.p99} / ${d.max} | ${s.latencyStatusMs.p99} | ${s.storedPerS} | ${s.failed}${Object.keys(s.failedCodes).length ? ` ${JSON.stringify(s.failedCodes)}` : ''} / ${s.notReceived}${s.sipExpected !== null ? `, SIP ${s.sipExpected - s.sipAnswered}` : ''} | ` +
+      `${d.p50} / ${d.p99} / ${d.max} | ${s.latencyStatusMs.p99} | ${s.storedPerS} | ${s.failed}${Object.keys(s.failedCodes).length ? ` ${JSON.stringify(s.failedCodes)}` : ''} / ${s.notReceived}${s.sipExpected !== null ? `, SIP ${s.sipExpected - s.sipAnswered}` : ''}${Object.keys(s.socketsClosed).length ? `; sockets closed ${JSON.stringify(s.socketsClosed)}` : ''} | ` +
       `${s.serverCpuPct}% (${s.serverRunqueueWaitPct}%) | ${s.generatorCpuPct.map((x) => `${x}%`).join(' + ')}${s.sippCpuPct !== null ? `, SIPp ${s.sippCpuPct}%` : ''} | ${s.pass.length ? `no: ${s.pass.join(', ')}` : 'yes'} |`);
   }
   L.push('', '| room | highest passing step: room.message/s (posts/s) | p99 (ms) | history rows/s |', '|---|---|---|---|');
@@ -203,18 +213,24 @@ async function main() {
   result.best = [];
   let step = 0;
   for (const room of a.rooms) {
+    const re = await Promise.all(workers.map((w) => w.ask({ cmd: 'reopen' }, 'reopened')));
+    const tried = re.reduce((x, r) => x + r.tried, 0);
+    if (tried) log(`reopened ${re.reduce((x, r) => x + r.opened, 0)} of ${tried} sessions the server had closed`);
     const { openUsers } = await counters(workers);
     let best = null;
     for (const deliveries of a.ladder) {
       const posts = Math.max(1, Math.round(deliveries / (room.browsers + room.devices)));
       step += 1;
       log(`step ${step}: room ${room.name} (${room.browsers} + ${room.devices} SIP), ${posts} posts/s = ${deliveries} deliveries/s offered`);
+      const closes0 = (await counters(workers)).closes;
       const s = await runStep(a, workers, step, room, posts, openUsers);
+      const closes1 = (await counters(workers)).closes;
+      s.socketsClosed = Object.fromEntries(Object.entries(closes1).map(([k, v]) => [k, v - (closes0[k] || 0)]).filter(([, v]) => v > 0));
       s.pass = passed(a, s);
       result.steps.push(s);
       log(`  sent ${s.sentPerS}/s, room.message ${s.receivedPerS}/s (missing ${s.notReceived}), SIP ${s.sipPerS ?? '-'}/s, p50/p99 ${s.latencyDeliveryMs.p50}/${s.latencyDeliveryMs.p99} ms, ` +
         `rows ${s.storedPerS}/s, failed ${s.failed} ${JSON.stringify(s.failedCodes)}, server ${s.serverCpuPct}% (waited ${s.serverRunqueueWaitPct}%), gen ${s.generatorCpuPct.join('+')}%` +
-        `${s.sippCpuPct !== null ? `, sipp ${s.sippCpuPct}%` : ''}: ${s.pass.length ? `FAIL (${s.pass.join(', ')})` : 'pass'}`);
+        `${s.sippCpuPct !== null ? `, sipp ${s.sippCpuPct}%` : ''}, closed ${JSON.stringify(s.socketsClosed)}: ${s.pass.length ? `FAIL (${s.pass.join(', ')})` : 'pass'}`);
       fs.writeFileSync(path.join(a.out, 'result.json'), `${JSON.stringify(result, null, 1)}\n`);
       if (s.pass.length) break;
       best = s;

@@ -7,11 +7,13 @@
 # p50/p99, history rows written/s, SIP MESSAGE/s answered, and CPU.
 #
 #   bench/rooms/run.sh [-n N] [--devices K] [--rooms SPEC] [--ladder D1,D2,..]
-#                      [--duration S] [--workers W] [--parley PATH]
+#                      [--duration S] [--workers W] [--parley PATH] [--perf DIR]
 #
 # SPEC: room:browsers[:devices],... (default r10:10,r100:100,r1000:1000,
 # sip100:50:50); members are u1..u<browsers> and d1..d<devices>. The ladder is
-# offered deliveries per second (posts/s x members). PARLEY_BENCH_NICE=-10
+# offered deliveries per second (posts/s x members). --perf DIR records a
+# perf profile of the server in every step (DIR/step-*.perf; a profiling run,
+# not a measuring one: perf takes CPU). PARLEY_BENCH_NICE=-10
 # (root) renices the server, the generator and SIPp for the steps, as
 # bench/ws does. The chat rate limit is raised for the benchmark
 # ([chat] messages_per_minute = 600000, burst = 100000): senders post tens to
@@ -32,6 +34,7 @@ ladder=""
 duration=10
 workers=2
 parley="${PARLEY:-$root/build-release/parley}"
+perf_dir=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -n) n="$2"; shift 2 ;;
@@ -41,7 +44,8 @@ while [[ $# -gt 0 ]]; do
     --duration) duration="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --parley) parley="$2"; shift 2 ;;
-    *) echo "usage: $0 [-n N] [--devices K] [--rooms SPEC] [--ladder D1,D2] [--duration S] [--workers W] [--parley PATH]" >&2; exit 2 ;;
+    --perf) perf_dir="$2"; shift 2 ;;
+    *) echo "usage: $0 [-n N] [--devices K] [--rooms SPEC] [--ladder D1,D2] [--duration S] [--workers W] [--parley PATH] [--perf DIR]" >&2; exit 2 ;;
   esac
 done
 rooms="${rooms:-r10:10,r100:100,r1000:1000,sip100:50:$devices}"
@@ -194,7 +198,7 @@ mkdir -p "$out"
 } > "$out/meta.txt"
 node "$here/rooms.js" --base "$base" --pid "$pid" --users "$n" --workers "$workers" --duration "$duration" \
   --rooms "$rooms" ${ladder:+--ladder "$ladder"} --db "$tmp/data/parley.db" --out "$out" \
-  ${uas:+--sipp-pid "$uas" --sipp-stat "$tmp/uas-stat.csv"}
+  ${uas:+--sipp-pid "$uas" --sipp-stat "$tmp/uas-stat.csv"} ${perf_dir:+--perf-dir "$perf_dir"}
 
 { grep -o 'event=[a-z_-]*\( reason=[a-z_]*\)\?' "$tmp/server.log" | sort | uniq -c | sort -rn || true; } > "$out/server-log.txt"
 log "server log events: $(wc -l < "$out/server-log.txt") kinds (see $out/server-log.txt)"

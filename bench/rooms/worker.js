@@ -147,6 +147,12 @@ process.on('message', async (msg) => {
       for (const x of cfg.sessions) conns.push({ ...x, ws: null, seq: 0, open: false });
       const r = await openAll(cfg, conns, cfg.openConcurrency, onFrame, onClose);
       process.send({ ev: 'opened', ...r });
+    } else if (msg.cmd === 'reopen') {
+      // Sessions the server closed in an overloaded step (send queue full)
+      // come back for the next room: the session itself is still valid.
+      const closed = conns.filter((c) => !c.open);
+      const r = await openAll(cfg, closed, cfg.openConcurrency, onFrame, onClose);
+      process.send({ ev: 'reopened', tried: closed.length, ...r });
     } else if (msg.cmd === 'counters') {
       process.send({ ev: 'counters', open: conns.filter((c) => c.open).length, openUsers: conns.filter((c) => c.open).map((c) => c.user), ...counters });
     } else if (msg.cmd === 'step') {
