@@ -34,7 +34,11 @@ before(async () => {
   server = await startParley(run, [
     { name: 'alice', password: pw('web-alice'), sip: [{ user: 'alice', password: pw('sip-alice') }] },
     { name: 'bob', password: pw('web-bob'), sip: [{ user: 'bob', password: pw('sip-bob') }] },
-  ]);
+  ], {
+    // api.md: presence frames reach only room mates and buddies, so alice
+    // sees bob go offline live only when they share a room
+    rooms: [{ name: 'team', owner: 'alice', members: ['bob'] }],
+  });
   const domain = server.domain;
   [alicePhone, bobPhone] = await Promise.all([
     startPhone(run, { name: 'alice-phone', user: 'alice', password: pw('sip-alice'), server, contact: `sip:bob@${domain}` }),
