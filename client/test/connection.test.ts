@@ -56,6 +56,17 @@ describe('Connection', () => {
     expect(q.get('sig')).toBe(signHttp(session.key, 'GET', '/api/v1/ws', q.get('ts')!, q.get('nonce')!, ''));
   });
 
+  it('takes several frames from one message, one per line (batch=1)', () => {
+    const { conn, received } = setup();
+    conn.start();
+    FakeSocket.last().hello(0);
+    const a = { type: 'presence', user: 'bob', online: true, status: 'away', note: '' };
+    const b = { type: 'room.event', room: 'lobby', kind: 'joined', user: 'carol' };
+    FakeSocket.last().receive(`${JSON.stringify(a)}\n${JSON.stringify(b)}`);
+    expect(received.slice(-2).map((m) => (m as { type: string }).type)).toEqual(['presence', 'room.event']);
+    expect(received.slice(-1)).toEqual([b]);
+  });
+
   it('is connecting until hello, then connected; nothing is sent before hello', () => {
     const { conn, states } = setup();
     conn.start();

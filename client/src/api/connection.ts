@@ -132,7 +132,11 @@ export class Connection {
     }
     this.socket = socket;
     socket.onmessage = (ev) => {
-      if (this.socket === socket && typeof ev.data === 'string') this.onFrame(ev.data);
+      // The socket is opened with batch=1: one message may carry several frames, one per line.
+      if (this.socket !== socket || typeof ev.data !== 'string') return;
+      for (const line of ev.data.split('\n')) {
+        if (line !== '' && this.socket === socket) this.onFrame(line);
+      }
     };
     socket.onclose = (ev) => {
       if (this.socket === socket) this.onClosed(ev.code, ev.reason);

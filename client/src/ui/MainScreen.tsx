@@ -27,7 +27,7 @@ interface Props {
 
 export function wsUrl(query: string): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/api/v1/ws?${query}`;
+  return `${scheme}//${location.host}/api/v1/ws?${query}&batch=1`;
 }
 
 export function MainScreen({ api, session, storage, onLoggedOut, onSessionEnded }: Props) {

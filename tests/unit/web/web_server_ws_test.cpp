@@ -22,14 +22,14 @@ class WebServerWs : public WebServerFixture {
 
   // Handshake with `origin`; the upgrade response lands in `res`.
   std::unique_ptr<WsClient> open(const std::string& origin, websocket::response_type* res,
-                                 error_code* result) {
+                                 error_code* result,
+                                 const std::string& target = "/api/v1/ws?session=s&ts=1&nonce=n&sig=x") {
     auto ws = std::make_unique<WsClient>(connect());
     ws->set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
       if (!origin.empty()) req.set(http::field::origin, origin);
     }));
     bool done = false;
-    ws->async_handshake(*res, "127.0.0.1:" + std::to_string(port_),
-                        "/api/v1/ws?session=s&ts=1&nonce=n&sig=x", [&](error_code ec) {
+    ws->async_handshake(*res, "127.0.0.1:" + std::to_string(port_), target, [&](error_code ec) {
                           *result = ec;
                           done = true;
                         });
@@ -113,6 +113,38 @@ TEST_F(WebServerWs, ManyQueuedMessagesArriveInOrder) {
   for (int i = 0; i < 200; ++i) ASSERT_EQ(read(*ws), "m" + std::to_string(i));
   EXPECT_TRUE(server_->send(id, "after"));
   EXPECT_EQ(read(*ws), "after");
+}
+
+TEST_F(WebServerWs, BatchingSocketGetsQueuedFramesOnePerLineInOrder) {
+  start(base_config());
+  websocket::response_type res;
+  error_code ec;
+  auto ws = open(own_origin(), &res, &ec, "/api/v1/ws?session=s&ts=1&nonce=n&sig=x&batch=1");
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(run_until([&] { return handler_.opened.size() == 1; }));
+  const WsId id = last_id();
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(server_->send(id, "m" + std::to_string(i)));
+  std::vector<std::string> frames;
+  int messages = 0;
+  while (frames.size() < 200) {
+    auto m = read(*ws);
+    ASSERT_TRUE(m.has_value());
+    ++messages;
+    std::size_t start = 0;
+    for (;;) {
+      auto nl = m->find('\n', start);
+      frames.push_back(m->substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+  }
+  ASSERT_EQ(frames.size(), 200u);
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(frames[i], "m" + std::to_string(i));
+  // The first went alone (nothing was queued behind it); the rest in batches.
+  EXPECT_LT(messages, 200);
+  // The queue's byte count came back to zero: a full queue's worth still fits.
+  EXPECT_TRUE(server_->send(id, std::string(1000, 'x')));
+  EXPECT_EQ(read(*ws), std::string(1000, 'x'));
 }
 
 TEST_F(WebServerWs, ConfiguredOriginIsAccepted) {
