@@ -248,7 +248,7 @@ void Proxy::respond(TransactionId txn, const Message& req, int status, TimePoint
   send_final(txn, std::move(resp), now);
 }
 
-void Proxy::send_final(TransactionId txn, Message resp, TimePoint now) {
+void Proxy::send_final(TransactionId txn, Message resp, TimePoint now, bool keep_transaction) {
   if (!txn.valid()) {
     if (stateless_to_) deps_.sender.send(resp, *stateless_to_, TransactionId{});
     return;
@@ -262,7 +262,9 @@ void Proxy::send_final(TransactionId txn, Message resp, TimePoint now) {
   // retransmitted request is answered again the same way, REGISTER included
   // (the registrar takes an equal CSeq as the same request). INVITE keeps
   // its transaction: the final response is retransmitted until the ACK.
-  if (final && !invite) txn_.abandon(txn, out);
+  // A service's answer is not idempotent (a room post stored twice): its
+  // transaction stays to answer retransmissions (`keep_transaction`).
+  if (final && !invite && !keep_transaction) txn_.abandon(txn, out);
   run(out, now);
 }
 

@@ -94,7 +94,7 @@ class Proxy {
   bool reject_bad_request(TransactionId txn, const Message& req, const Flow& from, TimePoint now);
   void respond(TransactionId txn, const Message& req, int status, TimePoint now,
                std::vector<Header> extra = {});
-  void send_final(TransactionId txn, Message resp, TimePoint now);
+  void send_final(TransactionId txn, Message resp, TimePoint now, bool keep_transaction = false);
   void route_request(TransactionId txn, Message req, const Flow& from, TimePoint now);
   // `relay`: the request leaves our domain, so every out-of-dialog method is checked.
   bool authorize_sender(TransactionId txn, const Message& req, const Flow& from, TimePoint now,

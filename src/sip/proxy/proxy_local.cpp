@@ -11,7 +11,7 @@ void Proxy::answer(TransactionId txn, Message response, TimePoint now) {
   ++stats_.local_responses;
   if (response.status_code > 100 && response.to.tag().empty()) response.to.params.set("tag", to_tag_);
   if (!response.header("Server")) response.add_header("Server", config_.server_name);
-  send_final(txn, std::move(response), now);
+  send_final(txn, std::move(response), now, /*keep_transaction=*/true);
 }
 
 void Proxy::answer(TransactionId txn, const Message& request, int status, std::string_view reason,
