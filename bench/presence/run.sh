@@ -7,7 +7,8 @@
 # browser API and change their status (presence.set) at stepped rates; SIPp
 # answers every NOTIFY 200 and logs its arrival time and the PIDF note,
 # which carries the change's send time. Reports NOTIFYs/s, change -> NOTIFY
-# latency and the time for one change to reach all its watchers.
+# latency and the time for one change to reach all its watchers. The server
+# accepts at most 2,000 watchers per presentity (403 beyond), so W/M <= 2000.
 #
 #   bench/presence/run.sh [-w WATCHERS] [-m PRESENTITIES] [--ladder N1,N2,..]
 #                         [--duration S] [--parley PATH]
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 (( watchers % presentities == 0 )) || { echo "WATCHERS must be a multiple of PRESENTITIES" >&2; exit 2; }
+(( watchers / presentities <= 2000 )) || echo "warning: more than 2,000 watchers per presentity; the server refuses the rest" >&2
 if [[ ! -x "$parley" ]]; then
   (cd "$root" && cmake --preset release >/dev/null && ninja -C build-release -j2 parley)
 fi
@@ -110,10 +112,21 @@ sipp "127.0.0.1:$sip_port" -sf "$here/subscribe-watch.xml" -inf "$tmp/watchers.c
   -i 127.0.0.1 -p "$sipp_port" -buff_size 8388608 -r 1000 -m "$watchers" -l $((watchers + 100)) -nostdin \
   -trace_logs -log_file "$tmp/notify.log" -trace_stat -stf "$tmp/sipp-stat.csv" -fd 1 > "$tmp/sipp.out" 2>&1 &
 sipp_pid=$!
+# A column of the last line of SIPp's -trace_stat file.
+stat_col() {
+  awk -F';' -v col="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i } END { print (c ? $c : 0) + 0 }' "$tmp/sipp-stat.csv" 2>/dev/null || echo 0
+}
 for _ in $(seq 1 600); do
   n=$(grep -c '^N ' "$tmp/notify.log" 2>/dev/null || true)
   [[ "${n:-0}" -ge "$watchers" ]] && break
   kill -0 "$sipp_pid" 2>/dev/null || { echo "SIPp stopped:" >&2; tail -n 30 "$tmp/sipp.out" >&2; exit 1; }
+  # Refused subscriptions (the server takes at most 2,000 watchers per
+  # presentity: presence::SubscriptionConfig::max_per_presentity) end calls.
+  failed=$(stat_col 'FailedCall(C)')
+  if (( failed > 0 )); then
+    echo "$failed subscriptions failed (${n:-0} got their first NOTIFY); at most 2,000 watchers per presentity are accepted" >&2
+    exit 1
+  fi
   sleep 0.5
 done
 log "subscribed: ${n:-0} of $watchers initial NOTIFYs answered"

@@ -26,7 +26,7 @@ function parseArgs(argv) {
     // room:browser members[:sip devices]; browsers are u1..uB, devices d1..dK
     rooms: 'r10:10,r100:100,r1000:1000',
     // offered deliveries per second (posts/s x members), stepped up per room
-    ladder: '5000,10000,20000,40000,60000,80000,100000,150000,200000,250000,300000',
+    ladder: '5000,10000,20000,40000,60000,80000,100000,120000,150000,175000,200000,250000,300000',
     p99Target: 100, sippPid: 0, sippStat: null, perfDir: null,
   };
   const nums = ['pid', 'users', 'workers', 'duration', 'drain', 'login-concurrency', 'open-concurrency', 'login-budget', 'p99-target', 'sipp-pid'];
