@@ -78,6 +78,13 @@ void ChatService::stop() { impl_->flush_appends(); }
 
 const ChatStats& ChatService::stats() const { return impl_->stats; }
 
+std::unordered_set<std::string> ChatService::presence_watched_by(std::string_view user) const {
+  // may_watch is symmetric (shared room, a buddy either way): the audience
+  // of `user` is also whom it may watch.
+  auto names = presence_audience(user);
+  return {names.begin(), names.end()};
+}
+
 std::vector<std::string> ChatService::presence_audience(std::string_view user) const {
   std::vector<std::string> out{std::string(user)};
   const UserEntry* u = impl_->sip.directory().user(user);

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "chat/limits.hpp"
 #include "gateway/presence_service.hpp"
@@ -68,6 +69,8 @@ class ChatService final : public SipEvents, public web::ChatDelegate {
   // Who sees `user`'s presence in the browser: itself, its room mates and
   // buddy relations (the rule SIP watchers follow too).
   std::vector<std::string> presence_audience(std::string_view user) const;
+  // The users whose presence `user` may see (the same rule, the other way).
+  std::unordered_set<std::string> presence_watched_by(std::string_view user) const;
 
   // SipEvents
   bool take(sip::TransactionId txn, const sip::Message& request, const sip::Flow& from) override;

@@ -89,10 +89,12 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints, WebPort {
     return web::PresenceView{api_status_name(state.status), state.note};
   }
 
-  std::vector<web::UserEntry> users() override {
+  std::vector<web::UserEntry> users(const web::UserInfo& asking) override {
+    // Presence is shown to room mates and buddies only, as the live frames are.
+    auto audience = chat_service.presence_watched_by(asking.name);
     std::vector<web::UserEntry> out;
     for (const UserEntry* u : sip.directory().users_by_name()) {
-      auto state = presence.state_of(u->name);
+      auto state = audience.count(u->name) ? presence.state_of(u->name) : presence::PresenceState{};
       web::UserEntry e{info_of(u->name, u->display_name), state.status != presence::Status::Offline};
       e.presence = view_of(state);
       out.push_back(std::move(e));

@@ -55,8 +55,9 @@ class ApiDelegate {
   // the user, or nullopt for a wrong password / unknown user / no web password.
   virtual void check_password(std::string name, std::string password,
                               std::function<void(std::optional<UserInfo>)> done) = 0;
-  // The community's users with presence, ordered by name.
-  virtual std::vector<UserEntry> users() = 0;
+  // The community's users, ordered by name, with the presence `asking` may
+  // see (others' shows offline).
+  virtual std::vector<UserEntry> users(const UserInfo& asking) = 0;
   // A session's first WebSocket opened / its last one closed: the session is
   // (no longer) a live endpoint of its user.
   virtual void on_session_online(WebSessionId session, const UserInfo& user) = 0;

@@ -195,7 +195,7 @@ HttpResponse Api::Impl::signed_endpoint(const HttpRequest& request, std::string_
                                           {"idle_timeout_s", config.idle_timeout.count()},
                                           {"expires_at_ms", wall_ms() + left.count()}}));
   }
-  return json_response(200, codec::encode_users(delegate.users()));
+  return json_response(200, codec::encode_users(delegate.users(s.user)));
 }
 
 Result<WebSession*, Refusal> Api::Impl::check_signed(const SignedInput& in) {

@@ -57,7 +57,7 @@ class NullDelegate : public ApiDelegate {
                       std::function<void(std::optional<UserInfo>)> done) override {
     done(UserInfo{name, name, "sip:" + name + "@localhost"});
   }
-  std::vector<UserEntry> users() override { return {}; }
+  std::vector<UserEntry> users(const UserInfo&) override { return {}; }
   void on_session_online(WebSessionId, const UserInfo&) override {}
   void on_session_offline(WebSessionId) override {}
   void on_session_ended(WebSessionId) override {}

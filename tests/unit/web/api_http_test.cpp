@@ -325,7 +325,7 @@ TEST_F(ApiHttpTest, ExpiryByTimerTellsDelegate) {
 
 class ThrowingDelegate : public FakeDelegate {
  public:
-  std::vector<UserEntry> users() override { throw std::runtime_error("boom"); }
+  std::vector<UserEntry> users(const UserInfo&) override { throw std::runtime_error("boom"); }
 };
 
 TEST(ApiHttpBoundary, ExceptionsBecome500) {

@@ -43,7 +43,7 @@ class FakeDelegate : public ApiDelegate {
       done(found);
     }
   }
-  std::vector<UserEntry> users() override { return user_list; }
+  std::vector<UserEntry> users(const UserInfo&) override { return user_list; }
   void on_session_online(WebSessionId s, const UserInfo& u) override {
     events.push_back("online:" + std::to_string(s.value()) + ":" + u.name);
   }
