@@ -108,6 +108,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
                          core_->config.max_connections, core_->stats.refused_connections);
       }
     }
+    // Frames are small and interactive: Nagle's wait for the peer's delayed
+    // ACK put ~40 ms on an idle room's p99 (bench/RESULTS.md). Under load
+    // the write queue batches frames itself (batch=1).
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     start_http_session(core_, std::move(socket), tls_.get(), refuse);
   }
 
