@@ -27,9 +27,9 @@ function parseArgs(argv) {
     rooms: 'r10:10,r100:100,r1000:1000',
     // offered deliveries per second (posts/s x members), stepped up per room
     ladder: '5000,10000,20000,40000,60000,80000,100000,120000,150000,175000,200000,250000,300000',
-    p99Target: 100, sippPid: 0, sippStat: null, perfDir: null,
+    p99Target: 100, sippPid: 0, sippStat: null, perfDir: null, batch: 1,
   };
-  const nums = ['pid', 'users', 'workers', 'duration', 'drain', 'login-concurrency', 'open-concurrency', 'login-budget', 'p99-target', 'sipp-pid'];
+  const nums = ['pid', 'users', 'workers', 'duration', 'drain', 'login-concurrency', 'open-concurrency', 'login-budget', 'p99-target', 'sipp-pid', 'batch'];
   for (let i = 2; i < argv.length; i += 2) {
     const k = argv[i].replace(/^--/, '');
     const key = k.replace(/-(\w)/g, (_, c) => c.toUpperCase());
@@ -167,7 +167,7 @@ function passed(a, s) {
 function markdown(r) {
   const L = [`# Room fan-out run ${r.run}`, ''];
   L.push(`Machine: ${r.machine.cpus} CPUs, load average at start ${r.machine.loadavgStart.join(' ')}, at end ${r.machine.loadavgEnd.join(' ')}.`);
-  L.push(`Sessions: ${r.logins.ok} logged in (${r.logins.perSecond.toFixed(1)}/s), ${r.open.opened} WebSockets held; ${r.workers} generator processes; steps of ${r.durationS} s.`);
+  L.push(`Sessions: ${r.logins.ok} logged in (${r.logins.perSecond.toFixed(1)}/s), ${r.open.opened} WebSockets held${r.batch ? ' with batch=1 (frames queued behind a write come in one message, as the browser app asks)' : ' without batch=1 (one message per frame)'}; ${r.workers} generator processes; steps of ${r.durationS} s.`);
   if (r.nice !== undefined) L.push(`Steps ran with the server, the generator${r.sippPid ? ' and SIPp' : ''} at nice ${r.nice} (threads and autogroup).`);
   L.push('', `Pass: p99 send → room.message < ${r.p99Target} ms, no failed post, < 0.1% room.message missing, ≥ 95% of the offered posts sent.`, '');
   L.push('| room | members (browsers + SIP) | posts/s offered → sent | room.message/s received | SIP MESSAGE/s answered | delivery p50 / p99 / max (ms) | post → status p99 (ms) | history rows/s | failed / missing | server CPU (waited) | generator CPU | pass |');
@@ -196,7 +196,8 @@ async function main() {
   result.logins = { ok: lg.sessions.length, ms: lg.ms, perSecond: lg.perSecond, failures: lg.failures };
   log(`logins: ${lg.sessions.length} in ${(lg.ms / 1000).toFixed(1)} s, failures ${JSON.stringify(lg.failures)}`);
   const workers = startWorkers(a, lg.sessions);
-  const base = { base: a.base, origin: a.base, userAgent: 'parley-e2e/1', openConcurrency: Math.ceil(a.openConcurrency / a.workers) };
+  const base = { base: a.base, origin: a.base, userAgent: 'parley-e2e/1', openConcurrency: Math.ceil(a.openConcurrency / a.workers), batch: a.batch === 1 };
+  result.batch = a.batch === 1;
   const opened = await Promise.all(workers.map((w) => w.ask({ cmd: 'init', cfg: { ...base, sessions: w.slice } }, 'opened')));
   result.open = { opened: opened.reduce((x, o) => x + o.opened, 0), failures: opened.map((o) => o.failures) };
   log(`opened ${result.open.opened} WebSockets; letting presence settle`);

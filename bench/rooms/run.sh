@@ -8,12 +8,15 @@
 #
 #   bench/rooms/run.sh [-n N] [--devices K] [--rooms SPEC] [--ladder D1,D2,..]
 #                      [--duration S] [--workers W] [--parley PATH] [--perf DIR]
+#                      [--batch 0|1]
 #
 # SPEC: room:browsers[:devices],... (default r10:10,r100:100,r1000:1000,
 # sip100:50:50); members are u1..u<browsers> and d1..d<devices>. The ladder is
 # offered deliveries per second (posts/s x members). --perf DIR records a
 # perf profile of the server in every step (DIR/step-*.perf; a profiling run,
-# not a measuring one: perf takes CPU). PARLEY_BENCH_NICE=-10
+# not a measuring one: perf takes CPU). --batch 1 (default) opens the
+# WebSockets with batch=1, as the browser app does (protocol/api.md);
+# --batch 0 gets one message per frame. PARLEY_BENCH_NICE=-10
 # (root) renices the server, the generator and SIPp for the steps, as
 # bench/ws does. The chat rate limit is raised for the benchmark
 # ([chat] messages_per_minute = 600000, burst = 100000): senders post tens to
@@ -35,6 +38,7 @@ duration=10
 workers=2
 parley="${PARLEY:-$root/build-release/parley}"
 perf_dir=""
+batch=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -n) n="$2"; shift 2 ;;
@@ -45,7 +49,8 @@ while [[ $# -gt 0 ]]; do
     --workers) workers="$2"; shift 2 ;;
     --parley) parley="$2"; shift 2 ;;
     --perf) perf_dir="$2"; shift 2 ;;
-    *) echo "usage: $0 [-n N] [--devices K] [--rooms SPEC] [--ladder D1,D2] [--duration S] [--workers W] [--parley PATH] [--perf DIR]" >&2; exit 2 ;;
+    --batch) batch="$2"; shift 2 ;;
+    *) echo "usage: $0 [-n N] [--devices K] [--rooms SPEC] [--ladder D1,D2] [--duration S] [--workers W] [--parley PATH] [--perf DIR] [--batch 0|1]" >&2; exit 2 ;;
   esac
 done
 rooms="${rooms:-r10:10,r100:100,r1000:1000,sip100:50:$devices}"
@@ -192,12 +197,12 @@ mkdir -p "$out"
 {
   echo "parley: $parley ($(grep -s '^CMAKE_BUILD_TYPE:' "$(dirname "$parley")/CMakeCache.txt" | cut -d= -f2))"
   echo "git: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
-  echo "args: -n $n --devices $devices --rooms $rooms --duration $duration --workers $workers --ladder ${ladder:-default}"
+  echo "args: -n $n --devices $devices --rooms $rooms --duration $duration --workers $workers --ladder ${ladder:-default} --batch $batch"
   echo "rooms: $(tr '\n' ' ' < "$tmp/rooms.txt")"
   echo "node: $(node --version); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ,]*')"
 } > "$out/meta.txt"
 node "$here/rooms.js" --base "$base" --pid "$pid" --users "$n" --workers "$workers" --duration "$duration" \
-  --rooms "$rooms" ${ladder:+--ladder "$ladder"} --db "$tmp/data/parley.db" --out "$out" \
+  --rooms "$rooms" ${ladder:+--ladder "$ladder"} --db "$tmp/data/parley.db" --out "$out" --batch "$batch" \
   ${uas:+--sipp-pid "$uas" --sipp-stat "$tmp/uas-stat.csv"} ${perf_dir:+--perf-dir "$perf_dir"}
 
 { grep -o 'event=[a-z_-]*\( reason=[a-z_]*\)\?' "$tmp/server.log" | sort | uniq -c | sort -rn || true; } > "$out/server-log.txt"

@@ -16,8 +16,23 @@ export function sendSigned(c, obj) {
 
 const kHelloPrefix = Buffer.from('{"type":"hello"');
 
+// Calls f for each frame of a WebSocket message: with batch=1 on the
+// upgrade (protocol/api.md) the server puts frames queued behind a write
+// into one message, one per line.
+function eachFrame(data, f) {
+  let start = 0;
+  for (;;) {
+    const nl = data.indexOf(10, start);
+    if (nl < 0) break;
+    if (nl > start) f(data.subarray(start, nl));
+    start = nl + 1;
+  }
+  if (start === 0) f(data);
+  else if (start < data.length) f(data.subarray(start));
+}
+
 // c: {id, key, seq, open}; resolves {ok, why} once hello arrived or the
-// socket failed. cfg: {base, origin, userAgent}.
+// socket failed. cfg: {base, origin, userAgent, batch}.
 export function openSession(cfg, c, onFrame, onClose) {
   return new Promise((resolve) => {
     const ts = Date.now();
@@ -25,7 +40,7 @@ export function openSession(cfg, c, onFrame, onClose) {
     const sig = signRequest(c.key, 'GET', '/api/v1/ws', ts, nonce, '');
     const url =
       `${cfg.base.replace(/^http/, 'ws')}/api/v1/ws?session=${encodeURIComponent(c.id)}` +
-      `&ts=${ts}&nonce=${encodeURIComponent(nonce)}&sig=${encodeURIComponent(sig)}`;
+      `&ts=${ts}&nonce=${encodeURIComponent(nonce)}&sig=${encodeURIComponent(sig)}${cfg.batch ? '&batch=1' : ''}`;
     const ws = new WebSocket(url, {
       headers: { Origin: cfg.origin, 'User-Agent': cfg.userAgent },
       perMessageDeflate: false,
@@ -38,7 +53,7 @@ export function openSession(cfg, c, onFrame, onClose) {
       done = true;
       resolve({ ok, why });
     };
-    ws.on('message', (data) => {
+    const frame = (data) => {
       if (!c.open && data.length > kHelloPrefix.length && kHelloPrefix.equals(data.subarray(0, kHelloPrefix.length))) {
         const m = JSON.parse(data.toString());
         c.seq = Math.max(c.seq, m.last_seq || 0);
@@ -47,7 +62,8 @@ export function openSession(cfg, c, onFrame, onClose) {
         return;
       }
       onFrame(c, data);
-    });
+    };
+    ws.on('message', (data) => (cfg.batch ? eachFrame(data, frame) : frame(data)));
     ws.on('unexpected-response', (_req, res) => {
       finish(false, `HTTP ${res.statusCode}`);
       res.resume();
