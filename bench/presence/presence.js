@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { kTick, cpuTicks, threadTicks, runqueueWaitNs, renice, setAutogroupNice, loadavg, loginAll } from '../ws/common.js';
 import { Histogram } from '../rooms/histogram.js';
-import { openAll, sendSigned } from '../rooms/session.js';
+import { openAll, sendSigned } from '../ws/session.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const wall = () => performance.timeOrigin + performance.now();

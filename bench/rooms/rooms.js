@@ -6,13 +6,13 @@
 // reached), and reports deliveries/s, latency, history rows written/s, and
 // for a room with SIP devices the MESSAGEs SIPp answered. JSON + markdown to
 // --out.
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { kTick, cpuTicks, threadTicks, runqueueWaitNs, renice, setAutogroupNice, loadavg, loginAll } from '../ws/common.js';
+import { kTick, cpuTicks, threadTicks, runqueueWaitNs, renice, setAutogroupNice, loadavg, loginAll, startWorkers } from '../ws/common.js';
 import { Histogram } from './histogram.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,28 +56,6 @@ function sippAnswered(file) {
   const head = lines[0].split(';');
   const last = lines[lines.length - 1].split(';');
   return Number(last[head.indexOf('SuccessfulCall(C)')]);
-}
-
-function startWorkers(a, sessions) {
-  return Array.from({ length: a.workers }, (_, w) => {
-    const child = fork(path.join(here, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const waiters = [];
-    child.on('message', (m) => {
-      if (m.ev === 'fatal') {
-        console.error(`worker ${w}: ${m.error}`);
-        process.exit(1);
-      }
-      const k = waiters.findIndex((x) => x.ev === m.ev);
-      if (k >= 0) waiters.splice(k, 1)[0].resolve(m);
-    });
-    const expect = (ev) => new Promise((resolve) => waiters.push({ ev, resolve }));
-    const ask = (cmd, ev) => {
-      const p = expect(ev);
-      child.send(cmd);
-      return p;
-    };
-    return { child, ask, expect, slice: sessions.filter((_, i) => i % a.workers === w) };
-  });
 }
 
 async function counters(workers) {
@@ -195,7 +173,7 @@ async function main() {
   const lg = await loginAll(a, log);
   result.logins = { ok: lg.sessions.length, ms: lg.ms, perSecond: lg.perSecond, failures: lg.failures };
   log(`logins: ${lg.sessions.length} in ${(lg.ms / 1000).toFixed(1)} s, failures ${JSON.stringify(lg.failures)}`);
-  const workers = startWorkers(a, lg.sessions);
+  const workers = startWorkers(path.join(here, 'worker.js'), a, lg.sessions);
   const base = { base: a.base, origin: a.base, userAgent: 'parley-e2e/1', openConcurrency: Math.ceil(a.openConcurrency / a.workers), batch: a.batch === 1 };
   result.batch = a.batch === 1;
   const opened = await Promise.all(workers.map((w) => w.ask({ cmd: 'init', cfg: { ...base, sessions: w.slice } }, 'opened')));

@@ -9,7 +9,7 @@
 // in its text ("r<step> <ms>"), so any process can compute send -> delivery.
 import { performance } from 'node:perf_hooks';
 import { Histogram } from './histogram.js';
-import { openAll, sendSigned } from './session.js';
+import { openAll, sendPaced, settleStatus, stepOfId } from '../ws/session.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -52,22 +52,9 @@ function onRoomMessage(s) {
 
 function onStatus(m) {
   const t = now();
-  const dash = m.id.indexOf('-');
-  const s = stepState(Number(m.id.slice(1, dash)));
-  const sentAt = s.pending.get(m.id);
-  if (sentAt === undefined) {
-    s.lateStatus += 1;
-    return;
-  }
-  s.pending.delete(m.id);
-  if (m.status === 'delivered') {
-    s.delivered += 1;
-    s.statusLat.add(t - sentAt);
-  } else {
-    s.failed += 1;
-    const k = `${m.code} ${m.reason}`;
-    s.failedCodes[k] = (s.failedCodes[k] || 0) + 1;
-  }
+  const s = stepState(stepOfId(m.id));
+  const ms = settleStatus(s, m, t);
+  if (ms !== null) s.statusLat.add(ms);
 }
 
 function onFrame(_c, data) {
@@ -105,31 +92,11 @@ async function runStep({ step, room, members, rate, durationS, drainS }) {
   const inRoom = new Set(members);
   const senders = conns.filter((c) => c.open && inRoom.has(c.user));
   const start = now();
-  const end = start + durationS * 1000;
-  const total = Math.round(durationS * rate);
   let rr = 0;
   if (senders.length > 0 && rate > 0) {
-    await new Promise((resolve) => {
-      const tick = () => {
-        const t = now();
-        const due = Math.min(Math.floor(((Math.min(t, end) - start) / 1000) * rate), total);
-        while (s.sent < due) {
-          const c = senders[rr++ % senders.length];
-          const id = `p${step}-${++postCounter}`;
-          const sentAt = now();
-          s.pending.set(id, sentAt);
-          try {
-            sendSigned(c, { type: 'room.post', id, room, text: `r${step} ${sentAt}` });
-          } catch {
-            s.sendErrors += 1;
-            s.pending.delete(id);
-          }
-          s.sent += 1;
-        }
-        if (t >= end) resolve();
-        else setTimeout(tick, 2);
-      };
-      tick();
+    await sendPaced(s, { start, rate, durationS }, (sentAt) => {
+      const id = `p${step}-${++postCounter}`;
+      return { c: senders[rr++ % senders.length], id, frame: { type: 'room.post', id, room, text: `r${step} ${sentAt}` } };
     });
   }
   const sendMs = now() - start;

@@ -3,13 +3,12 @@
 // processes (worker.js) that open and hold the WebSockets, measures the
 // server's memory before and after, then runs one step per offered message
 // rate and writes results (JSON + a markdown table) to --out.
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { kTick, memOf, cpuTicks, threadTicks, runqueueWaitNs, renice, setAutogroupNice, loadavg, summarize, loginAll } from './common.js';
+import { kTick, memOf, cpuTicks, threadTicks, runqueueWaitNs, renice, setAutogroupNice, loadavg, summarize, loginAll, startWorkers } from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const now = () => performance.now();
@@ -43,30 +42,6 @@ function parseArgs(argv) {
 }
 
 // ---- workers ----
-
-function startWorkers(a, sessions) {
-  const ws = [];
-  for (let w = 0; w < a.workers; w++) {
-    const child = fork(path.join(here, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const waiters = [];
-    child.on('message', (m) => {
-      if (m.ev === 'fatal') {
-        console.error(`worker ${w}: ${m.error}`);
-        process.exit(1);
-      }
-      const k = waiters.findIndex((x) => x.ev === m.ev);
-      if (k >= 0) waiters.splice(k, 1)[0].resolve(m);
-    });
-    const expect = (ev) => new Promise((resolve) => waiters.push({ ev, resolve }));
-    const ask = (cmd, ev) => {
-      const p = expect(ev);
-      child.send(cmd);
-      return p;
-    };
-    ws.push({ child, ask, expect, slice: sessions.filter((_, i) => i % a.workers === w) });
-  }
-  return ws;
-}
 
 const workerTicks = (workers) => workers.map((w) => cpuTicks(`/proc/${w.child.pid}/stat`));
 
@@ -210,7 +185,7 @@ async function main() {
     serverCpuPct: Math.round(((cpuTicks(`/proc/${a.pid}/stat`) - srvLogin0) / kTick / (lg.ms / 1000)) * 1000) / 10 };
   log(`logins: ${lg.sessions.length} in ${(lg.ms / 1000).toFixed(1)} s (${lg.perSecond.toFixed(1)}/s), failures ${JSON.stringify(lg.failures)}`);
 
-  const workers = startWorkers(a, lg.sessions);
+  const workers = startWorkers(path.join(here, 'worker.js'), a, lg.sessions);
   const base = { base: a.base, origin: a.base, userAgent: 'parley-e2e/1', targets: lg.sessions.map((x) => x.user), openConcurrency: Math.ceil(a.openConcurrency / a.workers) };
   log(`opening ${lg.sessions.length} WebSockets in ${a.workers} workers`);
   const opened = await Promise.all(workers.map((w) => w.ask({ cmd: 'init', cfg: { ...base, sessions: w.slice } }, 'opened')));

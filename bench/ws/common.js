@@ -1,7 +1,8 @@
 // Shared by the WebSocket load generators (bench/ws, bench/rooms,
 // bench/presence): /proc readings of the server and the generator, latency
-// percentiles, renicing for shared machines, and logging N users in.
-import { execFileSync } from 'node:child_process';
+// percentiles, renicing for shared machines, logging N users in, and the
+// generator processes.
+import { execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { rawRequest, sendRaw } from '../../tests/e2e/lib/signer.js';
@@ -150,4 +151,32 @@ export async function loginAll(a, log) {
   const ms = now() - t0;
   const ok = sessions.filter(Boolean);
   return { sessions: ok, ms, perSecond: (ok.length * 1000) / ms, latency: summarize(lat), failures, retries429, stoppedByBudget: next < a.users };
+}
+
+// ---- generator processes ----
+
+// Forks `a.workers` copies of the worker script `script`, worker w getting
+// every a.workers-th session from w; ask(cmd, ev) sends a command and
+// resolves with the worker's next `ev` message. A worker's `fatal` ends the
+// run.
+export function startWorkers(script, a, sessions) {
+  return Array.from({ length: a.workers }, (_, w) => {
+    const child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const waiters = [];
+    child.on('message', (m) => {
+      if (m.ev === 'fatal') {
+        console.error(`worker ${w}: ${m.error}`);
+        process.exit(1);
+      }
+      const k = waiters.findIndex((x) => x.ev === m.ev);
+      if (k >= 0) waiters.splice(k, 1)[0].resolve(m);
+    });
+    const expect = (ev) => new Promise((resolve) => waiters.push({ ev, resolve }));
+    const ask = (cmd, ev) => {
+      const p = expect(ev);
+      child.send(cmd);
+      return p;
+    };
+    return { child, ask, expect, slice: sessions.filter((_, i) => i % a.workers === w) };
+  });
 }

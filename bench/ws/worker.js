@@ -9,8 +9,7 @@
 // one machine; the send time travels inside the message text, so the
 // receiving worker (maybe another process) can compute send -> `message`.
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { newNonce, signFrame, signRequest } from '../../tests/e2e/lib/signer.js';
+import { openAll, sendPaced, sendSigned, settleStatus, stepOfId } from './session.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -42,14 +41,11 @@ function stepState(step) {
 
 const counters = { presence: 0, hello: 0, errors: {}, closes: {}, outCopies: 0, pongs: 0, unknown: 0 };
 
-function sendSigned(c, obj) {
-  const json = JSON.stringify(obj);
-  c.seq += 1;
-  const sig = signFrame(c.key, c.id, c.seq, json);
-  c.ws.send(`${c.seq} ${sig} ${json}`);
-}
-
 const kPresencePrefix = Buffer.from('{"type":"presence"');
+
+function onClose(_c, code) {
+  counters.closes[code] = (counters.closes[code] || 0) + 1;
+}
 
 function onFrame(c, data) {
   // Presence frames come in O(N^2) while N sessions come online: count them
@@ -69,11 +65,10 @@ function onFrame(c, data) {
     case 'presence':
       counters.presence += 1;
       return;
-    case 'hello':
+    case 'hello': // a session's first hello is openAll's (session.js)
       c.seq = Math.max(c.seq, m.last_seq || 0);
       c.open = true;
       counters.hello += 1;
-      c.onHello?.();
       return;
     case 'message': {
       if (m.direction !== 'in') {
@@ -93,23 +88,9 @@ function onFrame(c, data) {
     }
     case 'message.status': {
       const t = now();
-      const dash = m.id.indexOf('-');
-      const step = Number(m.id.slice(1, dash));
-      const s = stepState(step);
-      const sentAt = s.pending.get(m.id);
-      if (sentAt === undefined) {
-        s.lateStatus += 1;
-        return;
-      }
-      s.pending.delete(m.id);
-      if (m.status === 'delivered') {
-        s.delivered += 1;
-        s.statusLat.push(t - sentAt);
-      } else {
-        s.failed += 1;
-        const k = `${m.code} ${m.reason}`;
-        s.failedCodes[k] = (s.failedCodes[k] || 0) + 1;
-      }
+      const s = stepState(stepOfId(m.id));
+      const ms = settleStatus(s, m, t);
+      if (ms !== null) s.statusLat.push(ms);
       return;
     }
     case 'error':
@@ -123,88 +104,19 @@ function onFrame(c, data) {
   }
 }
 
-function openOne(c) {
-  return new Promise((resolve) => {
-    const ts = Date.now();
-    const nonce = newNonce();
-    const sig = signRequest(c.key, 'GET', '/api/v1/ws', ts, nonce, '');
-    const url =
-      `${cfg.base.replace(/^http/, 'ws')}/api/v1/ws?session=${encodeURIComponent(c.id)}` +
-      `&ts=${ts}&nonce=${encodeURIComponent(nonce)}&sig=${encodeURIComponent(sig)}`;
-    const ws = new WebSocket(url, {
-      headers: { Origin: cfg.origin, 'User-Agent': cfg.userAgent },
-      perMessageDeflate: false,
-      handshakeTimeout: 60000,
-    });
-    c.ws = ws;
-    let done = false;
-    const finish = (ok, why) => {
-      if (done) return;
-      done = true;
-      resolve({ ok, why });
-    };
-    c.onHello = () => finish(true);
-    ws.on('message', (data) => onFrame(c, data));
-    ws.on('unexpected-response', (_req, res) => {
-      finish(false, `HTTP ${res.statusCode}`);
-      res.resume();
-    });
-    ws.on('error', (err) => finish(false, err.code || err.message));
-    ws.on('close', (code) => {
-      c.open = false;
-      counters.closes[code] = (counters.closes[code] || 0) + 1;
-      finish(false, `close ${code}`);
-    });
-  });
-}
-
-async function openAll() {
-  const t0 = now();
-  const failures = {};
-  let next = 0;
-  const runner = async () => {
-    while (next < conns.length) {
-      const c = conns[next++];
-      const r = await openOne(c);
-      if (!r.ok) failures[r.why] = (failures[r.why] || 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: cfg.openConcurrency }, runner));
-  const opened = conns.filter((c) => c.open).length;
-  return { opened, failures, ms: now() - t0 };
-}
-
 // Sends `rate` messages per second for `durationS` seconds from random local
 // sessions to random other users; then waits up to `drainS` for the statuses.
 async function runStep({ step, rate, durationS, drainS }) {
   const s = stepState(step);
   const open = conns.filter((c) => c.open);
   const start = now();
-  const end = start + durationS * 1000;
   const cpu0 = process.cpuUsage();
-  await new Promise((resolve) => {
-    const tick = () => {
-      const t = now();
-      const due = Math.min(Math.floor(((Math.min(t, end) - start) / 1000) * rate), Math.round(durationS * rate));
-      while (s.sent < due) {
-        const c = open[(Math.random() * open.length) | 0];
-        let k = (Math.random() * cfg.targets.length) | 0;
-        if (cfg.targets[k] === c.user) k = (k + 1) % cfg.targets.length;
-        const id = `s${step}-${++msgCounter}`;
-        const sentAt = now();
-        s.pending.set(id, sentAt);
-        try {
-          sendSigned(c, { type: 'message.send', id, to: cfg.targets[k], text: `s${step} ${sentAt}` });
-        } catch {
-          s.sendErrors += 1;
-          s.pending.delete(id);
-        }
-        s.sent += 1;
-      }
-      if (t >= end) resolve();
-      else setTimeout(tick, 2);
-    };
-    tick();
+  await sendPaced(s, { start, rate, durationS }, (sentAt) => {
+    const c = open[(Math.random() * open.length) | 0];
+    let k = (Math.random() * cfg.targets.length) | 0;
+    if (cfg.targets[k] === c.user) k = (k + 1) % cfg.targets.length;
+    const id = `s${step}-${++msgCounter}`;
+    return { c, id, frame: { type: 'message.send', id, to: cfg.targets[k], text: `s${step} ${sentAt}` } };
   });
   const sendMs = now() - start;
   process.send({ ev: 'sendDone', step });
@@ -237,7 +149,8 @@ process.on('message', async (msg) => {
     if (msg.cmd === 'init') {
       cfg = msg.cfg;
       for (const x of cfg.sessions) conns.push({ ...x, ws: null, seq: 0, open: false });
-      const r = await openAll();
+      const r = await openAll(cfg, conns, cfg.openConcurrency, onFrame, onClose);
+      counters.hello += r.hellos;
       process.send({ ev: 'opened', ...r });
     } else if (msg.cmd === 'counters') {
       process.send({ ev: 'counters', open: conns.filter((c) => c.open).length, ...counters });
