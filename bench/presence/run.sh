@@ -20,6 +20,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+source "$root/bench/ws/common.sh"
 watchers=10000
 presentities=10
 ladder=""
@@ -41,13 +42,9 @@ if [[ ! -x "$parley" ]]; then
   (cd "$root" && cmake --preset release >/dev/null && ninja -C build-release -j2 parley)
 fi
 parley="$(cd "$(dirname "$parley")" && pwd)/$(basename "$parley")"
-for tool in sqlite3 sipp curl node; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed (bench/install-deps.sh)" >&2; exit 1; }
-done
+need_tools sqlite3 sipp curl node
 ulimit -n "$(ulimit -Hn)"
-[[ -d "$root/bench/ws/node_modules/ws" ]] || (cd "$root/bench/ws" && npm ci --no-audit --no-fund >/dev/null)
-
-log() { echo "[run $(date -u +%H:%M:%S)] $*"; }
+need_ws_module
 
 tmp="$(mktemp -d /tmp/parley-bench-presence.XXXXXX)"
 pid="" sipp_pid=""
@@ -58,9 +55,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
 http_port=$(free_port)
 sip_port=$(free_port)
 sipp_port=$(free_port)
@@ -97,14 +91,7 @@ log "buddies: $(sqlite3 "$tmp/data/parley.db" 'SELECT count(*) FROM buddies') wa
   awk -v w="$watchers" -v m="$presentities" 'BEGIN { for (i = 1; i <= w; i++) printf "w%d;p%d\n", i, (i - 1) % m + 1 }'
 } > "$tmp/watchers.csv"
 
-"$parley" --data "$tmp/data" serve --config "$tmp/parley.toml" > "$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$http_port"
-for _ in $(seq 1 300); do
-  curl -sf "$base/api/v1/version" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+start_parley "$tmp/data" "$tmp/parley.toml"
 log "parley pid $pid on $base (sip udp $sip_port), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- the watchers: all subscriptions from one SIPp, 1,000 new per second.
@@ -135,13 +122,12 @@ log "subscribed: ${n:-0} of $watchers initial NOTIFYs answered"
 out="$here/results/$(date -u +%Y%m%d-%H%M%S)-w$watchers-m$presentities"
 mkdir -p "$out"
 {
-  echo "parley: $parley ($(grep -s '^CMAKE_BUILD_TYPE:' "$(dirname "$parley")/CMakeCache.txt" | cut -d= -f2))"
-  echo "git: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+  meta_head
   echo "args: -w $watchers -m $presentities --duration $duration --ladder ${ladder:-default}"
   echo "node: $(node --version); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ,]*')"
 } > "$out/meta.txt"
 node "$here/presence.js" --base "$base" --pid "$pid" --sipp-pid "$sipp_pid" --sipp-log "$tmp/notify.log" \
   --watchers "$watchers" --presentities "$presentities" --duration "$duration" ${ladder:+--ladder "$ladder"} --out "$out"
 
-{ grep -o 'event=[a-z_-]*\( reason=[a-z_]*\)\?' "$tmp/server.log" | sort | uniq -c | sort -rn || true; } > "$out/server-log.txt"
+count_server_events "$out/server-log.txt"
 cat "$out/summary.md"

@@ -30,6 +30,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+source "$root/bench/ws/common.sh"
 n=1000
 devices=50
 rooms=""
@@ -58,15 +59,11 @@ if [[ ! -x "$parley" ]]; then
   (cd "$root" && cmake --preset release >/dev/null && ninja -C build-release -j2 parley)
 fi
 parley="$(cd "$(dirname "$parley")" && pwd)/$(basename "$parley")"
-for tool in sqlite3 sipp curl node; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed (bench/install-deps.sh)" >&2; exit 1; }
-done
+need_tools sqlite3 sipp curl node
 ulimit -n "$(ulimit -Hn)"
-[[ -d "$root/bench/ws/node_modules/ws" ]] || (cd "$root/bench/ws" && npm ci --no-audit --no-fund >/dev/null)
+need_ws_module
 ref="$root/../shared/bench/kamailio/scenarios"
 [[ -d "$ref" ]] || ref=/work/shared/bench/kamailio/scenarios
-
-log() { echo "[run $(date -u +%H:%M:%S)] $*"; }
 
 # ---- users: u1..uN with the web password "bench-pw", d1..dK with SIP
 # accounts dI / pwI. One Argon2id hash is made by parley and copied to every
@@ -136,9 +133,6 @@ EOF
 } | sqlite3 "$tmp/data/parley.db" > "$tmp/rooms.txt"
 log "rooms (name:members): $(tr '\n' ' ' < "$tmp/rooms.txt")"
 
-free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
 http_port=$(free_port)
 sip_port=$(free_port)
 uas_port=$(free_port)
@@ -160,14 +154,7 @@ level = "warn"
 EOF
 } > "$tmp/parley.toml"
 
-"$parley" --data "$tmp/data" serve --config "$tmp/parley.toml" > "$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$http_port"
-for _ in $(seq 1 300); do
-  curl -sf "$base/api/v1/version" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+start_parley "$tmp/data" "$tmp/parley.toml"
 log "parley pid $pid on $base (sip udp $sip_port), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # SuccessfulCall(C) of the last line of a SIPp -trace_stat file.
@@ -195,8 +182,7 @@ fi
 out="$here/results/$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 {
-  echo "parley: $parley ($(grep -s '^CMAKE_BUILD_TYPE:' "$(dirname "$parley")/CMakeCache.txt" | cut -d= -f2))"
-  echo "git: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+  meta_head
   echo "args: -n $n --devices $devices --rooms $rooms --duration $duration --workers $workers --ladder ${ladder:-default} --batch $batch"
   echo "rooms: $(tr '\n' ' ' < "$tmp/rooms.txt")"
   echo "node: $(node --version); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ,]*')"
@@ -205,6 +191,6 @@ node "$here/rooms.js" --base "$base" --pid "$pid" --users "$n" --workers "$worke
   --rooms "$rooms" ${ladder:+--ladder "$ladder"} --db "$tmp/data/parley.db" --out "$out" --batch "$batch" \
   ${uas:+--sipp-pid "$uas" --sipp-stat "$tmp/uas-stat.csv"} ${perf_dir:+--perf-dir "$perf_dir"}
 
-{ grep -o 'event=[a-z_-]*\( reason=[a-z_]*\)\?' "$tmp/server.log" | sort | uniq -c | sort -rn || true; } > "$out/server-log.txt"
+count_server_events "$out/server-log.txt"
 log "server log events: $(wc -l < "$out/server-log.txt") kinds (see $out/server-log.txt)"
 cat "$out/summary.md"

@@ -24,6 +24,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+source "$root/bench/ws/common.sh"
 n=1000
 rates=1000,2000,5000
 duration=20
@@ -52,11 +53,7 @@ if (( $(ulimit -n) < n + 1000 )); then
   echo "open-file limit $(ulimit -n) is too low for $n sessions" >&2; exit 1
 fi
 
-if [[ ! -d "$here/node_modules/ws" ]]; then
-  (cd "$here" && npm ci --no-audit --no-fund >/dev/null)
-fi
-
-log() { echo "[run $(date -u +%H:%M:%S)] $*"; }
+need_ws_module
 
 # ---- users u1..uN, all with the web password "bench-pw" ----
 # `user import` would hash N web passwords with Argon2id (0.1 s of CPU each,
@@ -90,9 +87,6 @@ trap cleanup EXIT
 cp -a "$seed" "$tmp/data"
 rm -f "$tmp/data/.complete" "$tmp/data/users-with-password"
 
-free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
 http_port=$(free_port)
 sip_port=$(free_port)
 cat > "$tmp/parley.toml" <<EOF
@@ -116,29 +110,20 @@ messages_per_minute = 600000
 burst = 100000
 EOF
 
-"$parley" --data "$tmp/data" serve --config "$tmp/parley.toml" > "$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$http_port"
-for _ in $(seq 1 300); do
-  if curl -sf "$base/api/v1/version" >/dev/null 2>&1; then break; fi
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+start_parley "$tmp/data" "$tmp/parley.toml"
 curl -sf "$base/api/v1/version" >/dev/null || { echo "parley did not answer on $base" >&2; exit 1; }
 log "parley pid $pid on $base (sip udp $sip_port), $n users, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 out="$here/results/$(date -u +%Y%m%d-%H%M%S)-n$n"
 mkdir -p "$out"
 {
-  echo "parley: $parley ($(grep -s '^CMAKE_BUILD_TYPE:' "$(dirname "$parley")/CMakeCache.txt" | cut -d= -f2))"
-  echo "git: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+  meta_head
   echo "args: -n $n --rates $rates --duration $duration --workers $workers --login-concurrency $login_conc --login-budget $login_budget"
   echo "node: $(node --version), ws $(node -p "require('$here/node_modules/ws/package.json').version")"
 } > "$out/meta.txt"
 node "$here/bench.js" --base "$base" --pid "$pid" --users "$n" --workers "$workers" \
   --rates "$rates" --duration "$duration" --login-concurrency "$login_conc" --login-budget "$login_budget" --out "$out"
 
-# The server's warnings, counted by event (the log itself can be large).
-{ grep -o 'event=[a-z_-]*\( reason=[a-z_]*\)\?' "$tmp/server.log" | sort | uniq -c | sort -rn || true; } > "$out/server-log.txt"
+count_server_events "$out/server-log.txt"
 log "server log events: $(wc -l < "$out/server-log.txt") kinds (see $out/server-log.txt)"
 cat "$out/summary.md"
