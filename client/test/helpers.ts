@@ -1,4 +1,8 @@
-// Test doubles: a scripted WebSocket, an in-memory Storage, and a fake fetch.
+// Test doubles: a scripted WebSocket, an in-memory Storage, a fake fetch,
+// and the per-test DOM of the UI tests.
+import { afterEach, beforeEach, vi } from 'vitest';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
 import type { SocketLike } from '../src/api/connection';
 import type { Session } from '../src/api/session';
 import { fromBase64url } from '../src/crypto/encoding';
@@ -101,4 +105,36 @@ export function fakeFetch(handler: (url: string, init: RequestInit) => Response 
     return handler(url, init);
   };
   return { fn, calls };
+}
+
+// The UI tests' per-test setup: a fresh root element, fetch answered by
+// `handler` through a vi.fn (so a test can script or inspect it), FakeSocket
+// as WebSocket, empty sessionStorage; unmounted and unstubbed after each test.
+// Call at the top of a test file; read `root` and `fetchMock` in the tests.
+export function uiFixture(handler: (url: string, init?: RequestInit) => Promise<Response>) {
+  const fx = { root: null as unknown as HTMLElement, fetchMock: null as unknown as ReturnType<typeof vi.fn> };
+  beforeEach(() => {
+    sessionStorage.clear();
+    FakeSocket.reset();
+    fx.fetchMock = vi.fn(handler);
+    vi.stubGlobal('fetch', fx.fetchMock);
+    vi.stubGlobal('WebSocket', FakeSocket);
+    fx.root = document.createElement('div');
+    document.body.appendChild(fx.root);
+  });
+  afterEach(() => {
+    render(null, fx.root);
+    fx.root.remove();
+    vi.unstubAllGlobals();
+  });
+  return fx;
+}
+
+// Types `value` into an input as a person would (an input event).
+export async function type(el: HTMLElement | null, value: string) {
+  const input = el as HTMLInputElement;
+  await act(() => {
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
 }

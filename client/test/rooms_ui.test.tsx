@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 // Rooms, history, search and status in the UI, against the data-testid
 // contract of tests/e2e, with a fake fetch and a fake WebSocket.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { App } from '../src/ui/App';
-import { FakeSocket, jsonResponse, KEY_TEXT } from './helpers';
+import { FakeSocket, jsonResponse, KEY_TEXT, type, uiFixture } from './helpers';
 
 const USERS = [
   { name: 'alice', display_name: 'Alice', uri: 'sip:alice@localhost', online: true, status: 'available', note: '' },
@@ -25,22 +25,13 @@ const stored = (id: string, text: string, from_user = 'bob', roomName: string | 
 
 // Rooms the server has beyond the fixed ones (created by others after login).
 let extraRooms: ReturnType<typeof room>[] = [];
-let root: HTMLElement;
-let fetchMock: ReturnType<typeof vi.fn>;
-const $ = (sel: string) => root.querySelector(sel) as HTMLElement | null;
-const $$ = (sel: string) => Array.from(root.querySelectorAll(sel)) as HTMLElement[];
+const fx = uiFixture(async (url: string, init: RequestInit = {}) => routes(url, init));
+const $ = (sel: string) => fx.root.querySelector(sel) as HTMLElement | null;
+const $$ = (sel: string) => Array.from(fx.root.querySelectorAll(sel)) as HTMLElement[];
 const tid = (id: string) => `[data-testid="${id}"]`;
 
 async function flush() {
   for (let i = 0; i < 8; i++) await act(async () => { await new Promise((r) => setTimeout(r, 0)); });
-}
-
-async function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  await act(() => {
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
 }
 
 async function choose(el: HTMLElement | null, value: string) {
@@ -83,24 +74,11 @@ function routes(url: string, init: RequestInit): Response {
 }
 
 beforeEach(() => {
-  sessionStorage.clear();
   extraRooms = [];
-  FakeSocket.reset();
-  fetchMock = vi.fn(async (url: string, init: RequestInit = {}) => routes(url, init));
-  vi.stubGlobal('fetch', fetchMock);
-  vi.stubGlobal('WebSocket', FakeSocket);
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  vi.unstubAllGlobals();
 });
 
 async function login() {
-  render(<App />, root);
+  render(<App />, fx.root);
   await type($(tid('login-user')), 'alice');
   await type($(tid('login-password')), 'alice-pw');
   await act(async () => { $(tid('login-submit'))!.click(); });
@@ -110,7 +88,7 @@ async function login() {
 }
 
 const calls = (pred: (url: string, init: RequestInit) => boolean) =>
-  fetchMock.mock.calls.filter(([u, i]) => pred(u as string, (i ?? {}) as RequestInit));
+  fx.fetchMock.mock.calls.filter(([u, i]) => pred(u as string, (i ?? {}) as RequestInit));
 const frames = (type: string) => FakeSocket.last().frames().filter((f) => f.msg.type === type).map((f) => f.msg);
 
 describe('rooms in the UI', () => {
@@ -187,7 +165,7 @@ describe('rooms in the UI', () => {
     await login();
     await click($(tid('room-create-button')));
     await click($(tid('room-create-submit')));
-    expect(root.textContent).toContain('A room needs a name.');
+    expect(fx.root.textContent).toContain('A room needs a name.');
     await type($(tid('room-create-name')), 'Lobby');
     await type($(tid('room-create-title')), 'Another lobby');
     await click($(tid('room-create-submit')));

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 // The UI against the DOM contract of tests/e2e (data-testid and data-*
 // attributes), with a fake fetch and a fake WebSocket.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { App } from '../src/ui/App';
-import { FakeSocket, jsonResponse, KEY_TEXT } from './helpers';
+import { FakeSocket, jsonResponse, KEY_TEXT, type, uiFixture } from './helpers';
 
 const USERS = [
   { name: 'alice', display_name: 'Alice', uri: 'sip:alice@localhost', online: true },
@@ -16,50 +16,26 @@ const LOGIN = {
   idle_timeout_s: 1800, max_age_s: 43200, server_time_ms: Date.now(),
 };
 
-let root: HTMLElement;
-let fetchMock: ReturnType<typeof vi.fn>;
-const $ = (sel: string) => root.querySelector(sel) as HTMLElement | null;
-const $$ = (sel: string) => Array.from(root.querySelectorAll(sel)) as HTMLElement[];
+const fx = uiFixture(async (url: string) => {
+  if (url === '/api/v1/login') return jsonResponse(200, LOGIN);
+  if (url === '/api/v1/users') return jsonResponse(200, { users: USERS });
+  return jsonResponse(200, {});
+});
+const $ = (sel: string) => fx.root.querySelector(sel) as HTMLElement | null;
+const $$ = (sel: string) => Array.from(fx.root.querySelectorAll(sel)) as HTMLElement[];
 const tid = (id: string) => `[data-testid="${id}"]`;
 
 async function flush() {
   for (let i = 0; i < 5; i++) await act(async () => { await Promise.resolve(); });
 }
 
-async function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  await act(() => {
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-
 function key(el: HTMLElement | null, k: string, extra: KeyboardEventInit = {}) {
   el!.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, ...extra }));
 }
 
-beforeEach(() => {
-  sessionStorage.clear();
-  FakeSocket.reset();
-  fetchMock = vi.fn(async (url: string) => {
-    if (url === '/api/v1/login') return jsonResponse(200, LOGIN);
-    if (url === '/api/v1/users') return jsonResponse(200, { users: USERS });
-    return jsonResponse(200, {});
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  vi.stubGlobal('WebSocket', FakeSocket);
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  vi.unstubAllGlobals();
-});
 
 async function loginAsAlice() {
-  render(<App />, root);
+  render(<App />, fx.root);
   await type($(tid('login-user')), 'alice');
   await type($(tid('login-password')), 'alice-pw');
   await act(async () => { $(tid('login-submit'))!.click(); });
@@ -68,8 +44,8 @@ async function loginAsAlice() {
 
 describe('login screen', () => {
   it('shows the server message on a refused login and keeps the form', async () => {
-    fetchMock.mockImplementationOnce(async () => jsonResponse(401, { error: { code: 'bad_credentials', message: 'wrong name or password' } }));
-    render(<App />, root);
+    fx.fetchMock.mockImplementationOnce(async () => jsonResponse(401, { error: { code: 'bad_credentials', message: 'wrong name or password' } }));
+    render(<App />, fx.root);
     expect($(tid('login-error'))).toBeNull();
     await type($(tid('login-user')), 'alice');
     await type($(tid('login-password')), 'nope');
@@ -81,8 +57,8 @@ describe('login screen', () => {
 
   it('disables the button while waiting', async () => {
     let answer: (r: Response) => void = () => {};
-    fetchMock.mockImplementationOnce(() => new Promise<Response>((r) => (answer = r)));
-    render(<App />, root);
+    fx.fetchMock.mockImplementationOnce(() => new Promise<Response>((r) => (answer = r)));
+    render(<App />, fx.root);
     await type($(tid('login-user')), 'alice');
     await type($(tid('login-password')), 'pw');
     await act(async () => { $(tid('login-submit'))!.click(); });
@@ -93,8 +69,8 @@ describe('login screen', () => {
   });
 
   it('counts down after 429', async () => {
-    fetchMock.mockImplementationOnce(async () => jsonResponse(429, { error: { code: 'rate_limited', message: 'x' } }, { 'Retry-After': '12' }));
-    render(<App />, root);
+    fx.fetchMock.mockImplementationOnce(async () => jsonResponse(429, { error: { code: 'rate_limited', message: 'x' } }, { 'Retry-After': '12' }));
+    render(<App />, fx.root);
     await type($(tid('login-user')), 'alice');
     await type($(tid('login-password')), 'pw');
     await act(async () => { $(tid('login-submit'))!.click(); });
@@ -188,7 +164,7 @@ describe('main screen', () => {
     await act(async () => $(tid('user-menu'))!.click());
     await act(async () => { $(tid('logout'))!.click(); });
     await flush();
-    expect(fetchMock.mock.calls.some(([u]) => u === '/api/v1/logout')).toBe(true);
+    expect(fx.fetchMock.mock.calls.some(([u]) => u === '/api/v1/logout')).toBe(true);
     expect($(tid('login-user'))).not.toBeNull();
     expect(sessionStorage.getItem('parley.session')).toBeNull();
   });
@@ -206,13 +182,13 @@ describe('main screen', () => {
     await act(async () => FakeSocket.last().hello());
     await act(async () => FakeSocket.last().serverClose(4001, 'session_expired'));
     expect($(tid('login-user'))).not.toBeNull();
-    expect(root.textContent).toContain('Your session expired');
+    expect(fx.root.textContent).toContain('Your session expired');
   });
 
   it('keeps the session over a reload', async () => {
     await loginAsAlice();
-    render(null, root);
-    render(<App />, root);
+    render(null, fx.root);
+    render(<App />, fx.root);
     expect($(tid('app-main'))).not.toBeNull();
   });
 
