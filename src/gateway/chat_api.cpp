@@ -114,6 +114,25 @@ void ChatService::Impl::room_event(const CachedRoom& room, std::string_view kind
   if (!also_user.empty()) web->push_to_user(also_user, json);
 }
 
+ApiError no_such_user(std::string_view name) {
+  return ApiError{404, "not_found", "No user named " + std::string(name), 0};
+}
+
+web::ApiResult<ChatService::Impl::RoomContext> ChatService::Impl::room_context(
+    const web::UserInfo& info, std::string_view room, std::optional<chat::RoomAction> action) const {
+  RoomContext c;
+  c.me = sip.directory().user(info.name);
+  if (!c.me) return fail(no_such_user(info.name));
+  c.room = rooms.find(room);
+  if (!c.room) return fail(ApiError{404, "not_found", "No room named " + std::string(room), 0});
+  c.access = chat::RoomAccess{to_chat_visibility(c.room->room.visibility),
+                              to_chat_role(rooms.role(c.room->room.id, c.me->id)), false};
+  if (action) {
+    if (auto ok = chat::check(*action, c.access); !ok) return fail(api_error(ok.error()));
+  }
+  return c;
+}
+
 // ---- membership, shared with /join and /leave ----
 
 void ChatService::Impl::join(const UserEntry& user, const CachedRoom& room, Changed done) {

@@ -9,12 +9,18 @@ using web::ApiError;
 
 namespace {
 
-ApiError no_user(std::string_view name) {
-  return ApiError{404, "not_found", "No user named " + std::string(name), 0};
-}
-
 std::size_t page_limit(std::size_t asked) {
   return std::clamp<std::size_t>(asked, 1, store::MessageRepository::kMaxPage);
+}
+
+// The caller and another user, by id (404 when either is unknown).
+web::ApiResult<std::pair<UserId, UserId>> user_pair(const ChatService::Impl& s, const web::UserInfo& info,
+                                                    std::string_view other) {
+  const UserEntry* me = s.sip.directory().user(info.name);
+  if (!me) return fail(no_such_user(info.name));
+  const UserEntry* them = s.sip.directory().user(other);
+  if (!them) return fail(no_such_user(other));
+  return std::make_pair(me->id, them->id);
 }
 
 // The store's page, as the browser sees it.
@@ -33,12 +39,9 @@ auto answer_page(ChatService::Impl& s, web::Done<web::HistoryPageView> done) {
 void ChatService::room_history(const web::UserInfo& info, std::string room, web::HistoryRequest page,
                                web::Done<web::HistoryPageView> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(ApiError{404, "not_found", "No room named " + room, 0}));
-  chat::RoomAccess access{to_chat_visibility(r->room.visibility), to_chat_role(s.rooms.role(r->room.id, me->id)), false};
-  if (auto ok = chat::check(chat::RoomAction::ReadHistory, access); !ok) return done(fail(api_error(ok.error())));
+  auto c = s.room_context(info, room, chat::RoomAction::ReadHistory);
+  if (!c) return done(fail(c.error()));
+  const CachedRoom* r = c->room;
   store::RoomId id = r->room.id;
   store::MessageId before = parse_message_id(page.before);
   std::size_t limit = page_limit(page.limit);
@@ -49,11 +52,9 @@ void ChatService::room_history(const web::UserInfo& info, std::string room, web:
 void ChatService::private_history(const web::UserInfo& info, std::string other, web::HistoryRequest page,
                                   web::Done<web::HistoryPageView> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const UserEntry* them = s.sip.directory().user(other);
-  if (!them) return done(fail(no_user(other)));
-  UserId a = me->id, b = them->id;
+  auto pair = user_pair(s, info, other);
+  if (!pair) return done(fail(pair.error()));
+  auto [a, b] = *pair;
   store::MessageId before = parse_message_id(page.before);
   std::size_t limit = page_limit(page.limit);
   s.on_store([a, b, before, limit](store::Store& st) { return st.messages().private_history(a, b, before, limit); },
@@ -63,10 +64,10 @@ void ChatService::private_history(const web::UserInfo& info, std::string other, 
 void ChatService::mark_read(const web::UserInfo& info, std::string room, std::string last_id,
                             web::Done<web::NoContent> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(ApiError{404, "not_found", "No room named " + room, 0}));
+  auto c = s.room_context(info, room);
+  if (!c) return done(fail(c.error()));
+  const UserEntry* me = c->me;
+  const CachedRoom* r = c->room;
   store::MessageId id = parse_message_id(last_id);
   if (!id.valid()) return done(fail(ApiError{400, "bad_request", "last_id is not a message id", 0}));
   UserId uid = me->id;
@@ -82,7 +83,7 @@ void ChatService::search(const web::UserInfo& info, std::string text, std::size_
                          web::Done<std::vector<web::StoredMessageView>> done) {
   Impl& s = *impl_;
   const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
+  if (!me) return done(fail(no_such_user(info.name)));
   UserId uid = me->id;
   limit = page_limit(limit);
   s.on_store([uid, text = std::move(text), limit](store::Store& st) {
@@ -99,7 +100,7 @@ void ChatService::search(const web::UserInfo& info, std::string text, std::size_
 void ChatService::buddies(const web::UserInfo& info, web::Done<std::vector<web::MemberView>> done) {
   Impl& s = *impl_;
   const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
+  if (!me) return done(fail(no_such_user(info.name)));
   std::vector<web::MemberView> out;
   for (UserId id : s.rooms.buddies_of(me->id)) {
     if (const UserEntry* u = s.user_by_id(id)) out.push_back(s.member_view(*u, std::nullopt));
@@ -110,11 +111,9 @@ void ChatService::buddies(const web::UserInfo& info, web::Done<std::vector<web::
 
 void ChatService::add_buddy(const web::UserInfo& info, std::string buddy, web::Done<web::NoContent> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const UserEntry* them = s.sip.directory().user(buddy);
-  if (!them) return done(fail(no_user(buddy)));
-  UserId a = me->id, b = them->id;
+  auto pair = user_pair(s, info, buddy);
+  if (!pair) return done(fail(pair.error()));
+  auto [a, b] = *pair;
   s.on_store([a, b](store::Store& st) { return st.buddies().add(a, b, chat_wall_ms()); },
              [&s, a, b, done](store::StoreStatus st) {
                if (!st) return done(fail(api_error(st.error())));
@@ -125,11 +124,9 @@ void ChatService::add_buddy(const web::UserInfo& info, std::string buddy, web::D
 
 void ChatService::remove_buddy(const web::UserInfo& info, std::string buddy, web::Done<web::NoContent> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const UserEntry* them = s.sip.directory().user(buddy);
-  if (!them) return done(fail(no_user(buddy)));
-  UserId a = me->id, b = them->id;
+  auto pair = user_pair(s, info, buddy);
+  if (!pair) return done(fail(pair.error()));
+  auto [a, b] = *pair;
   s.on_store([a, b](store::Store& st) { return st.buddies().remove(a, b); },
              [&s, a, b, me = info.name, buddy, done](store::StoreStatus st) {
                if (!st) return done(fail(api_error(st.error())));

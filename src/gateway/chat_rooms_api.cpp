@@ -10,13 +10,6 @@ using web::ApiError;
 
 namespace {
 
-ApiError no_room(std::string_view name) {
-  return ApiError{404, "not_found", "No room named " + std::string(name), 0};
-}
-ApiError no_user(std::string_view name) {
-  return ApiError{404, "not_found", "No user named " + std::string(name), 0};
-}
-
 // After a membership change: the room as the user now sees it.
 auto answer_room(ChatService::Impl& s, store::RoomId id, UserId uid, web::Done<web::RoomView> done) {
   return [&s, id, uid, done = std::move(done)](chat::ChatStatus st) {
@@ -27,12 +20,21 @@ auto answer_room(ChatService::Impl& s, store::RoomId id, UserId uid, web::Done<w
   };
 }
 
+void change_membership(ChatService::Impl& s, const web::UserInfo& info, const std::string& room, bool join,
+                       web::Done<web::RoomView> done) {
+  auto c = s.room_context(info, room);
+  if (!c) return done(fail(c.error()));
+  auto answer = answer_room(s, c->room->room.id, c->me->id, std::move(done));
+  if (join) return s.join(*c->me, *c->room, std::move(answer));
+  s.leave(*c->me, *c->room, std::move(answer));
+}
+
 }  // namespace
 
 void ChatService::list_rooms(const web::UserInfo& info, web::Done<std::vector<web::RoomView>> done) {
   Impl& s = *impl_;
   const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
+  if (!me) return done(fail(no_such_user(info.name)));
   UserId uid = me->id;
   struct Facts {
     std::vector<store::UnreadCount> unread;
@@ -68,7 +70,7 @@ void ChatService::create_room(const web::UserInfo& info, web::NewRoomRequest req
                               web::Done<web::RoomView> done) {
   Impl& s = *impl_;
   const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
+  if (!me) return done(fail(no_such_user(info.name)));
   auto name = chat::normalize_room_name(req.name);
   if (!name) {
     return done(fail(ApiError{400, "bad_request", "A room name is 1 to 64 of a-z 0-9 . _ - and starts with a letter or digit", 0}));
@@ -97,11 +99,11 @@ void ChatService::create_room(const web::UserInfo& info, web::NewRoomRequest req
 void ChatService::update_room(const web::UserInfo& info, std::string room,
                               web::RoomChangeRequest change, web::Done<web::RoomView> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(no_room(room)));
-  chat::RoomAccess access{to_chat_visibility(r->room.visibility), to_chat_role(s.rooms.role(r->room.id, me->id)), false};
+  auto c = s.room_context(info, room);
+  if (!c) return done(fail(c.error()));
+  const UserEntry* me = c->me;
+  const CachedRoom* r = c->room;
+  const chat::RoomAccess& access = c->access;
   for (auto action : {change.title ? chat::RoomAction::Rename : chat::RoomAction::ListMembers,
                       change.topic ? chat::RoomAction::SetTopic : chat::RoomAction::ListMembers,
                       change.visibility ? chat::RoomAction::SetVisibility : chat::RoomAction::ListMembers}) {
@@ -140,12 +142,9 @@ void ChatService::update_room(const web::UserInfo& info, std::string room,
 void ChatService::delete_room(const web::UserInfo& info, std::string room,
                               web::Done<web::NoContent> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(no_room(room)));
-  chat::RoomAccess access{to_chat_visibility(r->room.visibility), to_chat_role(s.rooms.role(r->room.id, me->id)), false};
-  if (auto ok = chat::check(chat::RoomAction::Delete, access); !ok) return done(fail(api_error(ok.error())));
+  auto c = s.room_context(info, room, chat::RoomAction::Delete);
+  if (!c) return done(fail(c.error()));
+  const CachedRoom* r = c->room;
   store::RoomId id = r->room.id;
   s.on_store([id](store::Store& st) { return st.rooms().remove(id); },
              [&s, id, name = info.name, done](store::StoreStatus st) {
@@ -163,36 +162,22 @@ void ChatService::delete_room(const web::UserInfo& info, std::string room,
 }
 
 void ChatService::join_room(const web::UserInfo& info, std::string room, web::Done<web::RoomView> done) {
-  Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(no_room(room)));
-  store::RoomId id = r->room.id;
-  UserId uid = me->id;
-  s.join(*me, *r, answer_room(s, id, uid, std::move(done)));
+  change_membership(*impl_, info, room, true, std::move(done));
 }
 
 void ChatService::leave_room(const web::UserInfo& info, std::string room, web::Done<web::RoomView> done) {
-  Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(no_room(room)));
-  store::RoomId id = r->room.id;
-  UserId uid = me->id;
-  s.leave(*me, *r, answer_room(s, id, uid, std::move(done)));
+  change_membership(*impl_, info, room, false, std::move(done));
 }
 
 void ChatService::invite(const web::UserInfo& info, std::string room, std::string invitee,
                          web::Done<web::NoContent> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(no_room(room)));
+  auto c = s.room_context(info, room);
+  if (!c) return done(fail(c.error()));
+  const UserEntry* me = c->me;
+  const CachedRoom* r = c->room;
   const UserEntry* who = s.sip.directory().user(invitee);
-  if (!who) return done(fail(no_user(invitee)));
+  if (!who) return done(fail(no_such_user(invitee)));
   chat::RoomAccess access{to_chat_visibility(r->room.visibility), to_chat_role(s.rooms.role(r->room.id, me->id)), false};
   if (auto ok = chat::check(chat::RoomAction::Invite, access); !ok) return done(fail(api_error(ok.error())));
   if (s.rooms.role(r->room.id, who->id)) {
@@ -211,12 +196,9 @@ void ChatService::invite(const web::UserInfo& info, std::string room, std::strin
 void ChatService::members(const web::UserInfo& info, std::string room,
                           web::Done<std::vector<web::MemberView>> done) {
   Impl& s = *impl_;
-  const UserEntry* me = s.sip.directory().user(info.name);
-  if (!me) return done(fail(no_user(info.name)));
-  const CachedRoom* r = s.rooms.find(room);
-  if (!r) return done(fail(no_room(room)));
-  chat::RoomAccess access{to_chat_visibility(r->room.visibility), to_chat_role(s.rooms.role(r->room.id, me->id)), false};
-  if (auto ok = chat::check(chat::RoomAction::ListMembers, access); !ok) return done(fail(api_error(ok.error())));
+  auto c = s.room_context(info, room, chat::RoomAction::ListMembers);
+  if (!c) return done(fail(c.error()));
+  const CachedRoom* r = c->room;
   std::vector<web::MemberView> out;
   for (const auto& [uid, role] : r->members) {
     if (const UserEntry* u = s.user_by_id(uid)) out.push_back(s.member_view(*u, role));

@@ -27,6 +27,7 @@ chat::Role to_chat_role(std::optional<store::RoomRole> role);
 chat::Visibility to_chat_visibility(store::RoomVisibility v);
 web::ApiError api_error(const chat::Refusal& r);
 web::ApiError api_error(const store::StoreError& e);
+web::ApiError no_such_user(std::string_view name);  // 404 not_found
 std::string role_name(store::RoomRole role);
 std::string message_id_text(store::MessageId id);
 store::MessageId parse_message_id(std::string_view text);  // invalid when not a number
@@ -91,6 +92,15 @@ struct ChatService::Impl {
                         bool invited) const;
   web::StoredMessageView view_of(const store::StoredMessage& m) const;
   web::MemberView member_view(const UserEntry& u, std::optional<store::RoomRole> role) const;
+  // The browser API's caller and the room it names (404 when either is
+  // unknown), checked for `action` when one is given (its refusal otherwise).
+  struct RoomContext {
+    const UserEntry* me = nullptr;
+    const CachedRoom* room = nullptr;
+    chat::RoomAccess access;
+  };
+  web::ApiResult<RoomContext> room_context(const web::UserInfo& info, std::string_view room,
+                                           std::optional<chat::RoomAction> action = std::nullopt) const;
 
   // ---- offline queue (chat_offline.cpp) ----
   void deliver_queued_to_account(const AccountEntry& account);
