@@ -425,3 +425,37 @@ TEST_F(ProxyLocalServiceTest, TakenInviteAnsweredBusyIsNoCall) {
 
 }  // namespace
 }  // namespace parley::sip::test
+
+namespace parley::sip::test {
+namespace {
+
+// A SUBSCRIBE refresh comes in the dialog to the Contact of our NOTIFYs,
+// which names this server without a user part: it is offered to the
+// service after the sender check (bob is a registered source); nobody
+// taking it is 481, and such a request outside a dialog stays 404.
+TEST_F(ProxyLocalServiceTest, InDialogRequestToOurOwnAddressIsOffered) {
+  Req refresh;
+  refresh.method = "SUBSCRIBE";
+  refresh.ruri = "sip:127.0.0.1:5060";
+  refresh.to = "sip:alice@localhost";
+  refresh.to_tag = "our-dialog-tag";
+  refresh.extra = {"Event: presence", "Expires: 600", "Contact: <sip:bob@192.0.2.20:5060>"};
+  service_.wants = [](const Message& m) { return m.method == Method::Subscribe; };
+  EXPECT_TRUE(deliver(refresh, bob_).empty());
+  ASSERT_EQ(service_.taken.size(), 1u);
+  EXPECT_EQ(service_.taken[0].request.to.tag(), "our-dialog-tag");
+
+  service_.wants = nullptr;
+  refresh.branch = "z9hG4bKrefresh2";
+  refresh.cseq = 2;
+  EXPECT_EQ(statuses(deliver(refresh, bob_), bob_), std::vector<int>{481});
+
+  refresh.branch = "z9hG4bKnodialog";
+  refresh.to_tag.clear();
+  refresh.cseq = 3;
+  EXPECT_EQ(statuses(deliver(refresh, bob_), bob_), std::vector<int>{404});
+  EXPECT_EQ(service_.taken.size(), 1u);
+}
+
+}  // namespace
+}  // namespace parley::sip::test
