@@ -430,7 +430,10 @@ bool ChatService::Impl::take_private_message(sip::TransactionId txn, const sip::
     const AccountEntry* a = sip.directory().account(name);
     if (a && sip.account_endpoints(name).empty()) queue.push_back("acct:" + std::to_string(a->id.value()));
   }
-  if (!web || !web->has_live_session(to->name)) queue.push_back("web:" + std::to_string(to->id.value()));
+  // Only a user who can log in to the web ever connects a browser to collect it.
+  if (to->web_login && (!web || !web->has_live_session(to->name))) {
+    queue.push_back("web:" + std::to_string(to->id.value()));
+  }
   ++stats.private_messages;
   append(store::PendingAppend{std::move(nm), queue},
          [this, req, from, txn, queue, endpoints = std::move(where.endpoints)](

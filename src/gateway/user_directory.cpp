@@ -29,7 +29,7 @@ void UserDirectory::replace(const store::Directory& d) {
   users_.reserve(d.users.size());
   accounts_.reserve(d.accounts.size());
   for (const auto& u : d.users) {
-    users_[u.name] = UserEntry{u.id, u.name, u.display_name, {}, {}};
+    users_[u.name] = UserEntry{u.id, u.name, u.display_name, {}, {}, u.has_web_password};
     user_names_[u.id.value()] = u.name;
   }
   for (const auto& a : d.accounts) {

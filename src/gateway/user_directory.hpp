@@ -32,6 +32,7 @@ struct UserEntry {
   std::string display_name;
   std::vector<std::string> accounts;  // usernames
   std::vector<std::string> numbers;   // E.164
+  bool web_login = false;  // has a web password: a browser session may come
 };
 
 // Hash for maps keyed by std::string that are searched with string_views

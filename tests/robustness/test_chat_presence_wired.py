@@ -27,6 +27,7 @@ usage: test_chat_presence_wired.py PARLEY_BINARY
 import os
 import re
 import secrets
+import sqlite3
 import sys
 
 sys.dont_write_bytecode = True
@@ -240,6 +241,32 @@ def check_dnd(alice, bob, sub_id, etag):
                   "private MESSAGE to alice in dnd")
 
 
+def queued_for(srv, text):
+    db = sqlite3.connect(os.path.join(srv.data, "parley.db"))
+    try:
+        return sorted(r[0] for r in db.execute(
+            "SELECT q.identity FROM offline_queue q JOIN messages m ON m.id = q.message_id "
+            "WHERE m.body = ?", (text,)))
+    finally:
+        db.close()
+
+
+def check_web_queue(srv, bob, carol):
+    """A message to a user with nothing reachable is queued for its SIP
+    account, and for its browser only if it has a web password (erin has
+    none, so no browser can ever collect it)."""
+    text = "for erin " + secrets.token_hex(4)
+    expect_status(carol.message_to(f"sip:erin@{DOMAIN}", text), 202, "MESSAGE to erin (no web login)")
+    queues = queued_for(srv, text)
+    sk.check(len(queues) == 1 and queues[0].startswith("acct:"),
+             f"erin's message queued for {queues}, want only her SIP account")
+    text = "for carol " + secrets.token_hex(4)
+    expect_status(bob.message_to(f"sip:carol@{DOMAIN}", text), 202, "MESSAGE to carol")
+    queues = queued_for(srv, text)
+    sk.check(any(q.startswith("web:") for q in queues) and any(q.startswith("acct:") for q in queues),
+             f"carol's message queued for {queues}, want her SIP account and her browser")
+
+
 def body(work):
     binary = sys.argv[1]
     with sk.Cleanup() as c:
@@ -250,6 +277,10 @@ def body(work):
         srv.cli("room", "member", "add", "lobby", "bob")
         srv.cli("room", "add", "staff", "--owner", "carol")
         srv.cli("room", "member", "add", "staff", "dave")
+        users_csv = os.path.join(work, "erin.csv")
+        with open(users_csv, "w") as f:
+            f.write("erin,,erin,pw-erin\n")  # a SIP-only user: no web password
+        srv.cli("user", "import", users_csv)
         srv.start()
         alice = Peer(srv.udp, "alice", "pw-alice-w")
         c.add(alice.close)
@@ -264,6 +295,7 @@ def body(work):
 
         post = check_rooms(alice, bob, carol)
         check_offline(srv, alice, carol)
+        check_web_queue(srv, bob, carol)
         sub_id, etag = check_presence(alice, bob, carol)
         check_dnd(alice, bob, sub_id, etag)
 
