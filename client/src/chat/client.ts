@@ -1,61 +1,18 @@
 // The logged-in app's engine, without UI: owns the connection, the outbox and
 // the chat state, and turns server messages into state changes. The UI
 // subscribes to it; tests drive it with a fake WebSocket and a fake fetch.
-import { ApiError, type ApiClient } from '../api/http';
-import { Connection, type ConnState, type SocketLike } from '../api/connection';
-import type { Session } from '../api/session';
+import { ApiError } from '../api/http';
+import { Connection } from '../api/connection';
 import { ChatApi } from '../api/chat_api';
-import type { PresenceChange, PresenceStatus, Room, RoomEventMsg, RoomMessageMsg, ServerMsg, SettableStatus, StatusMsg } from '../api/types';
-import { base64url, randomBytes } from '../crypto/encoding';
+import type { PresenceChange, Room, RoomEventMsg, RoomMessageMsg, ServerMsg, SettableStatus, StatusMsg } from '../api/types';
 import { fromStored, newestServerId, oldestServerId } from './history';
 import { Outbox, type OutboxItem } from './outbox';
 import { isUri } from './peer';
-import { emptyRooms, roomsReducer, type RoomAction, type RoomsState } from './rooms';
-import { chatReducer, loadChat, saveChat, type ChatAction, type ChatState } from './state';
+import { emptyRooms, roomsReducer, type RoomAction } from './rooms';
+import { chatReducer, loadChat, saveChat, type ChatAction } from './state';
 
-export interface ClientSnapshot {
-  chat: ChatState;
-  rooms: RoomsState;
-  conn: ConnState;
-  retryAtMs: number | null;
-  usersError: string | null;
-  // The user's own presence as the server last reported it (presence frames, users list).
-  own: { status: PresenceStatus; note: string } | null;
-  // The last refused operation, for the error banner; null when dismissed.
-  error: string | null;
-  loadingOlder: boolean;
-}
-
-export interface ClientDeps {
-  api: ApiClient;
-  session: Session;
-  storage: Storage | null;
-  makeSocket: (url: string) => SocketLike;
-  urlFor: (query: string) => string;
-  now?: () => number;
-  random?: () => number;
-  onSessionEnded: (reason: string) => void;
-  // Whether the page is shown (a room shown counts as read); default: document visibility.
-  isVisible?: () => boolean;
-}
-
-export const MAX_TEXT = 16384;
-// Marking read waits this long, so a burst of posts costs one request.
-export const READ_DELAY_MS = 300;
-
-export function newClientId(): string {
-  return 'c' + base64url(randomBytes(12));
-}
-
-function pageVisible(): boolean {
-  return typeof document === 'undefined' || document.visibilityState !== 'hidden';
-}
-
-// What a refusal says to people: the server's message, or the code.
-export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message || e.code;
-  return e instanceof Error ? e.message : 'something went wrong';
-}
+export * from './client_types';
+import { errorText, MAX_TEXT, newClientId, pageVisible, READ_DELAY_MS, type ClientDeps, type ClientSnapshot } from './client_types';
 
 export class ParleyClient {
   readonly outbox: Outbox;
