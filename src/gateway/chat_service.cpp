@@ -74,7 +74,17 @@ void ChatService::follow_outside_changes() {
   });
 }
 
-void ChatService::stop() { impl_->flush_appends(); }
+void ChatService::stop() {
+  impl_->flush_appends();
+  // What the batches left is indexed before the store closes, so the next
+  // start's first search has nothing to catch up.
+  impl_->store.post([](store::Store& s) {
+    for (;;) {
+      auto n = s.messages().index_pending(store::MessageRepository::kIndexBatch);
+      if (!n || *n < store::MessageRepository::kIndexBatch) break;
+    }
+  });
+}
 
 const ChatStats& ChatService::stats() const { return impl_->stats; }
 
@@ -98,7 +108,8 @@ std::vector<std::string> ChatService::presence_audience(std::string_view user) c
 // ---- group commit ----
 
 void ChatService::Impl::append(store::PendingAppend message, Appended done) {
-  appends.push_back({std::move(message), std::move(done)});
+  appends.push_back(std::move(message));
+  appended.push_back(std::move(done));
   if (!append_in_flight) flush_appends();
 }
 
@@ -106,23 +117,35 @@ void ChatService::Impl::flush_appends() {
   if (appends.empty()) return;
   append_in_flight = true;
   ++stats.store_batches;
-  auto batch = std::make_shared<std::vector<QueuedAppend>>(std::move(appends));
-  appends.clear();
-  std::vector<store::PendingAppend> messages;
-  messages.reserve(batch->size());
-  for (const auto& a : *batch) messages.push_back(a.message);
-  on_store([messages = std::move(messages)](store::Store& s) { return s.messages().append_many(messages); },
-           [this, batch](store::StoreResult<std::vector<store::StoreResult<store::StoredMessage>>> r) {
+  auto callbacks = std::make_shared<std::vector<Appended>>(std::move(appended));
+  appended.clear();
+  on_store([messages = std::move(appends)](store::Store& s) { return s.messages().append_many(messages); },
+           [this, callbacks](store::StoreResult<std::vector<store::StoreResult<store::StoredMessage>>> r) {
              append_in_flight = false;
-             for (std::size_t i = 0; i < batch->size(); ++i) {
+             for (std::size_t i = 0; i < callbacks->size(); ++i) {
                if (!r) {
-                 (*batch)[i].done(fail(r.error()));
+                 (*callbacks)[i](fail(r.error()));
                } else {
-                 (*batch)[i].done(std::move((*r)[i]));
+                 (*callbacks)[i](std::move((*r)[i]));
                }
              }
              if (!r) log->error("event=message-store-failed error=\"{}\"", r.error().message);
+             unindexed += callbacks->size();
+             if (unindexed >= kIndexEvery) index_for_search();
              flush_appends();
+           });
+  appends.clear();
+}
+
+void ChatService::Impl::index_for_search() {
+  unindexed = 0;
+  on_store([](store::Store& s) { return s.messages().index_pending(store::MessageRepository::kIndexBatch); },
+           [this](store::StoreResult<std::size_t> r) {
+             if (!r) {
+               log->error("event=search-index-failed error=\"{}\"", r.error().message);
+             } else if (*r == store::MessageRepository::kIndexBatch) {
+               index_for_search();  // more were waiting than one batch takes
+             }
            });
 }
 

@@ -117,12 +117,14 @@ struct ChatService::Impl {
   WebPort* web = nullptr;
   ChatStats stats;
 
-  struct QueuedAppend {
-    store::PendingAppend message;
-    Appended done;
-  };
-  std::vector<QueuedAppend> appends;
+  std::vector<store::PendingAppend> appends;
+  std::vector<Appended> appended;  // appends[i]'s callback
   bool append_in_flight = false;
+  // Stored messages the search index has not seen: indexed in batches
+  // (MessageRepository::index_pending), not in each message's commit.
+  std::size_t unindexed = 0;
+  static constexpr std::size_t kIndexEvery = 1000;
+  void index_for_search();
 
   // Identities with messages waiting (so a REGISTER costs no store read
   // when there is nothing), and those being delivered right now.

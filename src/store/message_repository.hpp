@@ -24,6 +24,9 @@ class MessageRepository {
   // queueing more drops its oldest queued entries (the history keeps the
   // messages), so a device gone for good cannot grow the queue forever.
   static constexpr std::size_t kMaxQueuedPerIdentity = 1000;
+  // Messages indexed for search per index_pending() call: one FTS5 segment
+  // each, and a bound on how long one call keeps the store thread.
+  static constexpr std::size_t kIndexBatch = 2000;
 
   virtual ~MessageRepository() = default;
 
@@ -54,6 +57,12 @@ class MessageRepository {
   // The private conversation between two users, both directions.
   virtual StoreResult<HistoryPage> private_history(UserId a, UserId b, MessageId before,
                                                    std::size_t limit) = 0;
+  // Adds up to `max_rows` stored messages that search does not know yet to
+  // the full-text index, oldest first, in one transaction; returns how many
+  // (0: the index is up to date). Storing a message does not index it (one
+  // index segment per commit would cost more than the message); the caller
+  // runs this in batches, and search() catches up first.
+  virtual StoreResult<std::size_t> index_pending(std::size_t max_rows) = 0;
   // Newest first: messages matching every word of `text` (a word ending in
   // '*' matches as a prefix) that `reader` may read: rooms it is a member of
   // (only `room` if valid) and its own private messages. Any text is safe:

@@ -190,12 +190,55 @@ StoreResult<HistoryPage> SqliteMessageRepository::private_history(UserId a, User
   return page(st, limit);
 }
 
+StoreResult<std::size_t> SqliteMessageRepository::index_pending(std::size_t max_rows) {
+  std::size_t indexed = 0;
+  auto status = db_.transaction([&]() -> StoreStatus {
+    std::int64_t upto = 0;
+    {
+      auto st = db_.prepare("SELECT indexed_upto FROM fts_progress WHERE id = 1");
+      if (int rc = st.step(); rc != SQLITE_ROW) return fail(db_.error(rc, "read index progress"));
+      upto = st.int64(0);
+    }
+    std::int64_t newest = upto;
+    {
+      auto st = db_.prepare(
+          "SELECT count(*), coalesce(max(id), ?1) FROM "
+          "(SELECT id FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2)");
+      st.bind_int(1, upto).bind_int(2, static_cast<std::int64_t>(max_rows));
+      if (int rc = st.step(); rc != SQLITE_ROW) return fail(db_.error(rc, "find unindexed"));
+      indexed = static_cast<std::size_t>(st.int64(0));
+      newest = st.int64(1);
+    }
+    if (indexed == 0) return Ok{};
+    {
+      auto st = db_.prepare(
+          "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages "
+          "WHERE id > ?1 AND id <= ?2 ORDER BY id");
+      st.bind_int(1, upto).bind_int(2, newest);
+      if (int rc = st.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "index messages"));
+    }
+    auto st = db_.prepare("UPDATE fts_progress SET indexed_upto = ?1 WHERE id = 1");
+    st.bind_int(1, newest);
+    if (int rc = st.step(); rc != SQLITE_DONE) return fail(db_.error(rc, "save index progress"));
+    return Ok{};
+  });
+  if (!status.ok()) return fail(status.error());
+  return indexed;
+}
+
 StoreResult<std::vector<StoredMessage>> SqliteMessageRepository::search(UserId reader,
                                                                         std::string_view text,
                                                                         RoomId room,
                                                                         std::size_t limit) {
   const std::string query = fts5_query(text);
   if (query.empty()) return std::vector<StoredMessage>{};
+  // A search sees every stored message: what the batches have not indexed
+  // yet is indexed now (at most the messages of the last few moments).
+  for (;;) {
+    auto n = index_pending(kIndexBatch);
+    if (!n) return fail(n.error());
+    if (*n < kIndexBatch) break;
+  }
   // The query is bound, never spliced; fts5_query() makes it words only.
   auto st = db_.prepare(
       "SELECT " + std::string(kColumns) + std::string(kFrom) +

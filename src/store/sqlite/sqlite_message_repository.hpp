@@ -25,6 +25,7 @@ class SqliteMessageRepository final : public MessageRepository {
                                            std::size_t limit) override;
   StoreResult<std::vector<StoredMessage>> search(UserId reader, std::string_view text, RoomId room,
                                                  std::size_t limit) override;
+  StoreResult<std::size_t> index_pending(std::size_t max_rows) override;
   StoreStatus mark_read(UserId user, RoomId room, MessageId up_to) override;
   StoreResult<std::vector<UnreadCount>> unread_counts(UserId user) override;
   StoreStatus enqueue(MessageId message, const std::vector<std::string>& identities) override;

@@ -247,6 +247,79 @@ TEST_F(MessagesTest, HistoryIndexAndQueueSurviveReopen) {
   EXPECT_EQ(store_->messages().pending("sip:1", 10)->size(), 1u);
 }
 
+// FTS5's own check of an external-content index against its table: an
+// index entry for a row it never saw (or a missing one) is an error.
+void expect_index_sound(const std::filesystem::path& db_file) {
+  sqlite::Database db(db_file);
+  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"),
+            SQLITE_OK)
+      << db.last_message();
+}
+
+TEST_F(MessagesTest, StoringDoesNotIndexBatchesDo) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  for (int i = 0; i < 5; ++i) post(lobby, alice, "batch word " + std::to_string(i));
+  auto& messages = store_->messages();
+  EXPECT_EQ(*messages.index_pending(2), 2u);
+  EXPECT_EQ(*messages.index_pending(2), 2u);
+  EXPECT_EQ(*messages.index_pending(2), 1u);
+  EXPECT_EQ(*messages.index_pending(2), 0u);
+  expect_index_sound(dir_ / "parley.db");
+  post(lobby, alice, "batch word late");
+  EXPECT_EQ(*messages.index_pending(100), 1u);
+  EXPECT_EQ(messages.search(alice, "batch", RoomId(), 50)->size(), 6u);
+}
+
+TEST_F(MessagesTest, SearchSeesMessagesNoBatchIndexedYet) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  post(lobby, alice, "early bird");
+  ASSERT_EQ(*store_->messages().index_pending(100), 1u);
+  post(lobby, alice, "late bird");  // not indexed by anyone yet
+  EXPECT_EQ(bodies(*store_->messages().search(alice, "bird", RoomId(), 10)),
+            (std::vector<std::string>{"late bird", "early bird"}));
+  EXPECT_EQ(*store_->messages().index_pending(100), 0u);  // the search indexed it
+  expect_index_sound(dir_ / "parley.db");
+}
+
+TEST_F(MessagesTest, RemovingUnindexedMessagesKeepsTheIndexSound) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  const RoomId doomed = room("doomed", alice);
+  post(doomed, alice, "indexed and removed");
+  post(lobby, alice, "indexed and kept");
+  ASSERT_EQ(*store_->messages().index_pending(100), 2u);
+  post(doomed, alice, "never indexed and removed");
+  post(lobby, alice, "kept later");
+  // The room's messages go by cascade, one indexed and one not.
+  ASSERT_TRUE(store_->rooms().remove(doomed).ok());
+  EXPECT_EQ(*store_->messages().index_pending(100), 1u);
+  expect_index_sound(dir_ / "parley.db");
+  EXPECT_TRUE(store_->messages().search(alice, "removed", RoomId(), 10)->empty());
+  EXPECT_EQ(store_->messages().search(alice, "kept", RoomId(), 10)->size(), 2u);
+}
+
+TEST_F(MessagesTest, SearchCatchesUpMoreThanOneBatch) {
+  const UserId alice = user("alice");
+  const RoomId lobby = room("lobby", alice);
+  std::vector<PendingAppend> batch;
+  for (std::size_t i = 0; i < MessageRepository::kIndexBatch + 10; ++i) {
+    NewMessage m;
+    m.room = lobby;
+    m.sender = alice;
+    m.body = "needle " + std::to_string(i);
+    m.created_at = ++now_;
+    batch.push_back(PendingAppend{m, {}});
+  }
+  ASSERT_TRUE(store_->messages().append_many(batch).ok());
+  auto found = store_->messages().search(alice, "needle", RoomId(), 5);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 5u);
+  EXPECT_EQ(found->front().body, "needle " + std::to_string(MessageRepository::kIndexBatch + 9));
+  EXPECT_EQ(*store_->messages().index_pending(100), 0u);
+}
+
 TEST_F(MessagesTest, OfflineQueueDeliversInOrderOnce) {
   const UserId alice = user("alice");
   const UserId bob = user("bob");

@@ -103,6 +103,33 @@ TEST_F(SqliteStoreTest, QueueSizesMigrationCountsQueuesAlreadyThere) {
   EXPECT_EQ(first, MessageId(5));
 }
 
+TEST_F(SqliteStoreTest, MessagesIndexedByTheOldTriggerStaySearchable) {
+  // A database made before version 6, whose insert trigger indexed every
+  // message in its own commit.
+  {
+    sqlite::Database db(db_path());
+    std::vector<sqlite::Migration> before;
+    for (const auto& m : sqlite::embedded_migrations()) {
+      if (m.version < 6) before.push_back(m);
+    }
+    sqlite::apply_migrations(db, before);
+    ASSERT_EQ(db.exec("INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
+                      "INSERT INTO messages (recipient_id, sender_id, body, created_at) VALUES "
+                      "(1, 1, 'old words one', 1), (1, 1, 'old words two', 2);"),
+              SQLITE_OK)
+        << db.last_message();
+  }
+  auto s = open();
+  EXPECT_EQ(*s->messages().index_pending(100), 0u);  // nothing indexed twice
+  EXPECT_EQ(s->messages().search(UserId(1), "old", RoomId(), 10)->size(), 2u);
+  s.reset();
+  sqlite::Database db(db_path());
+  ASSERT_EQ(db.exec("DELETE FROM messages WHERE body = 'old words one'"), SQLITE_OK);
+  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"),
+            SQLITE_OK)
+      << db.last_message();
+}
+
 TEST_F(SqliteStoreTest, FailedMigrationChangesNothing) {
   sqlite::Database db(db_path());
   std::vector<sqlite::Migration> bad{{1, "0001_ok.sql", "CREATE TABLE t (x INTEGER);"},
