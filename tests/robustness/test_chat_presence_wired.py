@@ -267,6 +267,22 @@ def check_web_queue(srv, bob, carol):
              f"carol's message queued for {queues}, want her SIP account and her browser")
 
 
+def check_indexed_on_stop(srv):
+    """Messages are indexed for search in batches, not in their own commit;
+    a clean stop indexes what the batches left."""
+    sk.check(srv.stop() == 0, "parley serve did not stop cleanly")
+    db = sqlite3.connect(os.path.join(srv.data, "parley.db"))
+    try:
+        upto, newest = db.execute(
+            "SELECT indexed_upto, (SELECT max(id) FROM messages) FROM fts_progress").fetchone()
+        hits = db.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'erin'").fetchone()[0]
+    finally:
+        db.close()
+    sk.check(newest is not None and upto == newest,
+             f"search index stops at message {upto}, newest stored is {newest}")
+    sk.check(hits >= 1, "the message for erin is not in the search index")
+
+
 def body(work):
     binary = sys.argv[1]
     with sk.Cleanup() as c:
@@ -302,6 +318,7 @@ def body(work):
         own = [m for m in alice.inbox if m.method == "MESSAGE" and post in m.body]
         sk.check(not own, "alice got her own room post back")
         sk.check(srv.alive(), "server died")
+        check_indexed_on_stop(srv)
         return "rooms, offline queue, SUBSCRIBE/NOTIFY, PUBLISH and dnd over UDP"
 
 
