@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,13 +61,28 @@ class Aggregator {
     PresenceState state;
     std::uint64_t order = 0;  // publication order, for ties
   };
-  struct User {
-    std::vector<std::string> identities;  // online ones
+  // What few users have: calls, a manual choice, published devices.
+  struct Extra {
     std::vector<std::string> calls;
     ManualStatus manual = ManualStatus::Available;
     std::string note;
     std::vector<Device> devices;
+    bool empty() const {
+      return calls.empty() && devices.empty() && manual == ManualStatus::Available && note.empty();
+    }
+  };
+  // One per user with anything online: the map holds every registered user,
+  // so the common case (online identities only) stays small. Identities are
+  // kept as 64-bit hashes of their keys: a user has a handful, and they are
+  // only ever compared.
+  struct User {
+    std::vector<std::uint64_t> identities;  // online ones
     PresenceState current;
+    std::unique_ptr<Extra> extra;
+    Extra& more() {
+      if (!extra) extra = std::make_unique<Extra>();
+      return *extra;
+    }
   };
 
   User& user(std::string_view name);
