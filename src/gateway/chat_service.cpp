@@ -470,7 +470,7 @@ bool ChatService::Impl::take_private_message(sip::TransactionId txn, const sip::
              sip.answer(txn, req, 202, "Accepted, stored for delivery");
              return;
            }
-           sip.forward(txn, req, from, std::move(endpoints));
+           sip.forward(txn, std::move(req), from, std::move(endpoints));
          });
   return true;
 }
