@@ -4,7 +4,8 @@
 then the right password gets 200 and the binding is listed in the 200.
 Also never 2xx: right credentials for another account's AOR (403), a digest
 uri that is not the Request-URI, a foreign realm, and a replayed
-Authorization (same nonce and nc). The debug log never holds a password or
+Authorization (same nonce and nc) in a new request; a retransmission of the
+accepted request itself gets its 200 again. The debug log never holds a password or
 a digest response.
 
 usage: test_wrong_password.py PARLEY_BINARY
@@ -42,6 +43,25 @@ def attempt(ua, password, algorithm, auth_user=None, digest_uri="sip:localhost",
     return second
 
 
+def check_retransmission(ua):
+    """The 200 to an accepted REGISTER can be lost; the phone then sends the
+    same request again (same branch, CSeq and credentials, RFC 3261 17.1.2).
+    REGISTER is answered without a server transaction, so the retransmission
+    reaches the authenticator again: it must get the same 200, not a stale
+    challenge for a "replayed" nonce count."""
+    ua.send(ua.register_request())
+    first = ua.final_response(ua.call_id, ua.cseq)
+    sk.check(first is not None and first.status == 401, "no challenge to REGISTER")
+    chal = sk.pick_challenge(first, prefer="MD5")
+    auth = sk.digest_authorization(chal, "REGISTER", "sip:localhost", ua.user, "right-pw-carol")
+    request = ua.register_request(authorization=auth)
+    for attempt_no in (1, 2, 3):
+        ua.send(request)
+        resp = ua.final_response(ua.call_id, ua.cseq)
+        sk.check(resp is not None and resp.status == 200,
+                 f"authenticated REGISTER, copy {attempt_no}: got {resp and resp.first!r}, want 200")
+
+
 def body(work):
     binary = sys.argv[1]
     with sk.Cleanup() as c:
@@ -77,6 +97,7 @@ def body(work):
             contacts = " ".join(resp.all("contact"))
             sk.check(f"{sk.HOST}:{ua.port}" in contacts,
                      f"the 200 does not list our contact: {contacts!r}")
+        check_retransmission(ua)
         # A replay of the accepted Authorization (same nonce, same nc) in a new
         # transaction is not a new proof of the password (RFC 7616 3.4.5).
         ua.send(ua.register_request(authorization=sent[-1]))
@@ -89,7 +110,8 @@ def body(work):
             sk.check(secret not in logged, f"the server log holds a secret: {secret!r}")
         sk.check(srv.alive(), "server died")
         return ("8 wrong passwords -> 401, cross-account -> 403, bad uri/realm/replay -> 401, "
-                "right password -> 200 (SHA-256 and MD5), no secret in the log")
+                "right password -> 200 (SHA-256 and MD5), its retransmissions -> 200, "
+                "no secret in the log")
 
 
 if __name__ == "__main__":

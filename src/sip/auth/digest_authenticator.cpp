@@ -3,6 +3,9 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <string>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -186,13 +189,22 @@ AuthResult DigestAuthenticator::verify(const Message& request, ChallengeKind kin
   const std::string_view method =
       request.method_text.empty() ? to_string(request.method) : std::string_view(request.method_text);
   return verify(method, request.request_uri, request.header_values(credentials_header(kind)),
-                client, now, lookup);
+                client, now, lookup, request_fingerprint(request));
+}
+
+std::uint64_t request_fingerprint(const Message& request) {
+  if (request.vias.empty()) return 0;
+  std::string key = request.vias.front().branch();
+  if (key.empty()) return 0;
+  key.append("\n").append(request.call_id).append("\n").append(std::to_string(request.cseq.number));
+  const std::uint64_t h = std::hash<std::string>{}(key);
+  return h == 0 ? 1 : h;
 }
 
 AuthResult DigestAuthenticator::verify(std::string_view method, const Uri& request_uri,
                                        const std::vector<std::string_view>& credentials,
                                        std::string_view client, TimePoint now,
-                                       Ha1Lookup& lookup) {
+                                       Ha1Lookup& lookup, std::uint64_t request) {
   bool malformed = false;
   const std::size_t n = std::min(credentials.size(), kMaxCredentialValues);
   for (std::size_t i = 0; i < n; ++i) {
@@ -205,7 +217,7 @@ AuthResult DigestAuthenticator::verify(std::string_view method, const Uri& reque
     }
     // RFC 3261 §22.3: credentials for other realms belong to other proxies.
     if (parsed->realm != config_.realm) continue;
-    return finish(check(method, request_uri, parsed.value(), client, now, lookup), client);
+    return finish(check(method, request_uri, parsed.value(), client, now, lookup, request), client);
   }
   AuthResult r;
   r.outcome = malformed ? AuthOutcome::Malformed : AuthOutcome::Missing;
@@ -215,7 +227,7 @@ AuthResult DigestAuthenticator::verify(std::string_view method, const Uri& reque
 
 AuthResult DigestAuthenticator::check(std::string_view method, const Uri& request_uri,
                                       DigestCredentials& creds, std::string_view client,
-                                      TimePoint now, Ha1Lookup& lookup) {
+                                      TimePoint now, Ha1Lookup& lookup, std::uint64_t request) {
   AuthResult r;
   r.username = creds.username;
   r.outcome = AuthOutcome::Invalid;
@@ -247,12 +259,14 @@ AuthResult DigestAuthenticator::check(std::string_view method, const Uri& reques
   if (nonce.status == NonceStatus::Invalid) return r.reason = "nonce-foreign", r;
   if (nonce.status == NonceStatus::Stale) return r.reason = "nonce-expired", r;
   if (!creds.qop.empty()) {
-    switch (counts_.judge(nonce, creds.nc)) {
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    switch (counts_.judge(nonce, creds.nc, request, now_ms)) {
       case NonceCountVerdict::Replay: return r.reason = "nc-replay", r;
       case NonceCountVerdict::Forgotten: return r.reason = "nc-forgotten", r;
-      case NonceCountVerdict::Fresh: break;
+      case NonceCountVerdict::Retransmission: break;  // accepted before: answer it again
+      case NonceCountVerdict::Fresh: counts_.record(nonce, creds.nc, request, now_ms); break;
     }
-    counts_.record(nonce, creds.nc);
   }
   r.outcome = AuthOutcome::Ok;
   r.reason = "ok";

@@ -87,6 +87,11 @@ struct Challenge {
   std::vector<std::string> values;  // one header per algorithm, SHA-256 first
 };
 
+// What makes a request itself rather than another one with the same
+// credentials: top Via branch, Call-ID and CSeq. 0 without a branch (an
+// RFC 2543 request cannot be told from its replay).
+std::uint64_t request_fingerprint(const Message& request);
+
 class DigestAuthenticator {
  public:
   // Fresh random nonce secret; throws at start-up if OpenSSL cannot make one.
@@ -101,10 +106,12 @@ class DigestAuthenticator {
   // request's source IP address (what nonces are bound to).
   AuthResult verify(const Message& request, ChallengeKind kind, std::string_view client,
                     TimePoint now, Ha1Lookup& lookup);
-  // The same with the pieces already extracted.
+  // The same with the pieces already extracted. `request` fingerprints the
+  // request (request_fingerprint(); 0 when there is none) so that its
+  // retransmission is accepted again (NonceCountTable).
   AuthResult verify(std::string_view method, const Uri& request_uri,
                     const std::vector<std::string_view>& credentials, std::string_view client,
-                    TimePoint now, Ha1Lookup& lookup);
+                    TimePoint now, Ha1Lookup& lookup, std::uint64_t request = 0);
 
   // Header values for a 401/407; `stale` after an AuthOutcome::Stale.
   // `user_agent` is the request's User-Agent value (for md5_only_agents).
@@ -116,7 +123,8 @@ class DigestAuthenticator {
 
  private:
   AuthResult check(std::string_view method, const Uri& request_uri, DigestCredentials& creds,
-                   std::string_view client, TimePoint now, Ha1Lookup& lookup);
+                   std::string_view client, TimePoint now, Ha1Lookup& lookup,
+                   std::uint64_t request);
   AuthResult finish(AuthResult result, std::string_view client);
 
   DigestConfig config_;

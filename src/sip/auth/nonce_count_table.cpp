@@ -12,7 +12,8 @@ NonceCountTable::NonceCountTable(std::size_t capacity)
   order_.reserve(capacity_);
 }
 
-NonceCountVerdict NonceCountTable::judge(const NonceCheck& nonce, std::uint32_t nc) const {
+NonceCountVerdict NonceCountTable::judge(const NonceCheck& nonce, std::uint32_t nc,
+                                         std::uint64_t request, std::int64_t now_ms) const {
   auto it = entries_.find(nonce.key);
   if (it == entries_.end()) {
     // Unknown nonce: either never used, or used and then evicted. Only the
@@ -21,17 +22,25 @@ NonceCountVerdict NonceCountTable::judge(const NonceCheck& nonce, std::uint32_t 
     if (nonce.issued_ms <= forgotten_up_to_ms_) return NonceCountVerdict::Forgotten;
     return nc >= 1 ? NonceCountVerdict::Fresh : NonceCountVerdict::Replay;
   }
-  return nc > it->second.highest_nc ? NonceCountVerdict::Fresh : NonceCountVerdict::Replay;
+  const Entry& e = it->second;
+  if (nc > e.highest_nc) return NonceCountVerdict::Fresh;
+  if (nc == e.highest_nc && request != 0 && request == e.request &&
+      now_ms - e.accepted_ms <= kRetransmissionWindowMs) {
+    return NonceCountVerdict::Retransmission;
+  }
+  return NonceCountVerdict::Replay;
 }
 
-void NonceCountTable::record(const NonceCheck& nonce, std::uint32_t nc) {
+void NonceCountTable::record(const NonceCheck& nonce, std::uint32_t nc, std::uint64_t request,
+                             std::int64_t now_ms) {
   auto it = entries_.find(nonce.key);
   if (it != entries_.end()) {
-    it->second.highest_nc = std::max(it->second.highest_nc, nc);
+    Entry& e = it->second;
+    if (nc > e.highest_nc) e = Entry{nc, e.issued_ms, request, now_ms};
     return;
   }
   if (entries_.size() >= capacity_) evict_one();
-  entries_.emplace(nonce.key, Entry{nc, nonce.issued_ms});
+  entries_.emplace(nonce.key, Entry{nc, nonce.issued_ms, request, now_ms});
   if (order_.size() < capacity_) {
     order_.push_back(nonce.key);
   } else {

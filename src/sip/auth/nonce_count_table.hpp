@@ -2,7 +2,11 @@
 // a request that repeats or lowers nc for a nonce is a replay. Bounded, so a
 // flood of nonces cannot grow it: the oldest entry is evicted first, and a
 // nonce issued no later than an evicted one is "forgotten" (the caller sends
-// a stale challenge rather than risk accepting a replay). Owned by the
+// a stale challenge rather than risk accepting a replay). A request answered
+// without a server transaction (REGISTER, RFC 3261 §8.2.7) comes again when
+// its response is lost; the same request (same fingerprint) with the same
+// count within a transaction's lifetime is that retransmission, not a replay,
+// and is answered again as the transaction layer would have. Owned by the
 // DigestAuthenticator. Thread: core.
 #pragma once
 
@@ -15,19 +19,26 @@
 
 namespace parley::sip::auth {
 
-enum class NonceCountVerdict : std::uint8_t { Fresh, Replay, Forgotten };
+enum class NonceCountVerdict : std::uint8_t { Fresh, Replay, Forgotten, Retransmission };
 
 class NonceCountTable {
  public:
   // Default sized for 100k clients each holding one nonce at a time.
   static constexpr std::size_t kDefaultCapacity = 131072;
+  // How long a request may come again with the count it was accepted with:
+  // a non-INVITE server transaction's lifetime over UDP (64*T1, Timer J).
+  static constexpr std::int64_t kRetransmissionWindowMs = 32000;
 
   explicit NonceCountTable(std::size_t capacity = kDefaultCapacity);
 
   // Judges nc without recording it: only verified requests are recorded, so
   // a forged request cannot burn a client's counts.
-  NonceCountVerdict judge(const NonceCheck& nonce, std::uint32_t nc) const;
-  void record(const NonceCheck& nonce, std::uint32_t nc);
+  // `request` fingerprints the request (0: none, so never a retransmission);
+  // `now_ms` is on the nonce's clock (NonceCheck::issued_ms).
+  NonceCountVerdict judge(const NonceCheck& nonce, std::uint32_t nc, std::uint64_t request = 0,
+                          std::int64_t now_ms = 0) const;
+  void record(const NonceCheck& nonce, std::uint32_t nc, std::uint64_t request = 0,
+              std::int64_t now_ms = 0);
 
   std::size_t size() const { return entries_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -39,6 +50,8 @@ class NonceCountTable {
   struct Entry {
     std::uint32_t highest_nc = 0;
     std::int64_t issued_ms = 0;
+    std::uint64_t request = 0;      // fingerprint of the request that brought highest_nc
+    std::int64_t accepted_ms = 0;   // when it did
   };
   void evict_one();
 

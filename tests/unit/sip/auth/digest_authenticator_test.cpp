@@ -276,6 +276,35 @@ TEST_F(DigestAuthenticatorTest, ReplayedOrLowerNonceCountIsRefused) {
   EXPECT_EQ(verify(alice_.credentials("REGISTER", nonce, 0), t0_ + 1s).outcome, AuthOutcome::Stale);
 }
 
+TEST_F(DigestAuthenticatorTest, RetransmittedRequestIsAcceptedAgain) {
+  // REGISTER is answered without a server transaction: when its 200 is
+  // lost, the same request (same branch, Call-ID, CSeq) comes again.
+  auto nonce = fresh_nonce(t0_);
+  auto request = [&](std::string_view branch) {
+    Message m = make_register(alice_.credentials("REGISTER", nonce, 1));
+    Via via;
+    via.transport = "UDP";
+    via.host = std::string(kClient);
+    via.params.set("branch", branch);
+    m.vias.push_back(via);
+    m.call_id = "c1";
+    m.cseq = CSeq{2, Method::Register, "REGISTER"};
+    return m;
+  };
+  const Message first = request("z9hG4bK-1");
+  ASSERT_NE(request_fingerprint(first), 0u);
+  EXPECT_EQ(auth_.verify(first, ChallengeKind::Www, kClient, t0_, users_).outcome, AuthOutcome::Ok);
+  EXPECT_EQ(auth_.verify(first, ChallengeKind::Www, kClient, t0_ + 4s, users_).outcome,
+            AuthOutcome::Ok);
+  // The same credentials in another request are a replay.
+  auto other = auth_.verify(request("z9hG4bK-2"), ChallengeKind::Www, kClient, t0_ + 4s, users_);
+  EXPECT_EQ(other.outcome, AuthOutcome::Stale);
+  EXPECT_EQ(other.reason, "nc-replay");
+  // And so is the same request once its transaction would have ended.
+  EXPECT_EQ(auth_.verify(first, ChallengeKind::Www, kClient, t0_ + 33s, users_).outcome,
+            AuthOutcome::Stale);
+}
+
 TEST_F(DigestAuthenticatorTest, FailedAttemptDoesNotBurnNonceCount) {
   auto nonce = fresh_nonce(t0_);
   Client wrong = alice_;

@@ -41,5 +41,25 @@ TEST(NonceCountTable, EvictsOldestAndForgetsOlderNonces) {
   EXPECT_EQ(t.size(), 3u);
 }
 
+TEST(NonceCountTable, SameRequestWithinTheWindowIsARetransmission) {
+  NonceCountTable t(4);
+  auto a = nonce(1, 100);
+  constexpr std::uint64_t kRequest = 0xfeed;
+  t.record(a, 1, kRequest, 1000);
+  EXPECT_EQ(t.judge(a, 1, kRequest, 1000), NonceCountVerdict::Retransmission);
+  EXPECT_EQ(t.judge(a, 1, kRequest, 1000 + NonceCountTable::kRetransmissionWindowMs),
+            NonceCountVerdict::Retransmission);
+  // Later than a transaction would have lived, it is a replay again.
+  EXPECT_EQ(t.judge(a, 1, kRequest, 1001 + NonceCountTable::kRetransmissionWindowMs),
+            NonceCountVerdict::Replay);
+  // Another request with the same count, or a request without a fingerprint.
+  EXPECT_EQ(t.judge(a, 1, 0xbeef, 1000), NonceCountVerdict::Replay);
+  EXPECT_EQ(t.judge(a, 1, 0, 1000), NonceCountVerdict::Replay);
+  // A lower count is never the retransmission of the request that raised it.
+  t.record(a, 2, 0xbeef, 2000);
+  EXPECT_EQ(t.judge(a, 1, kRequest, 2000), NonceCountVerdict::Replay);
+  EXPECT_EQ(t.judge(a, 2, 0xbeef, 2000), NonceCountVerdict::Retransmission);
+}
+
 }  // namespace
 }  // namespace parley::sip::auth
