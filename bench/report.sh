@@ -14,11 +14,17 @@ awk '
 # step lines: "  NAME rate=R calls=N ok=OK fail=F[ (stopped early)] retrans=.. achieved=A/s avg_rt=.. | cpu: server=C% (Uus/call) ..."
 function num(s, key,   m) { return match(s, key "=[0-9]+") ? substr(s, RSTART + length(key) + 1, RLENGTH - length(key) - 1) + 0 : -1 }
 { side = (FILENAME == ARGV[1]) ? 1 : 2 }
+# bench/refine.sh appends its steps after a "refine:" line
+/^refine:/ { refining[side] = 1 }
 /^  (register|message|call) rate=/ {
   split($0, w, " "); name = w[1]; r = num($0, "rate"); n = num($0, "calls"); ok = num($0, "ok"); f = num($0, "fail")
   a = num($0, "achieved")
   us = match($0, /\([0-9]+us\/call\)/) ? substr($0, RSTART + 1, RLENGTH - 8) + 0 : -1
-  if (ok + f == n && f * 1000 < n && a >= 0.95 * r) { passed[side, name, r] = 1; cpu[side, name, r] = us; if (r > best[side, name]) best[side, name] = r }
+  if (ok + f == n && f * 1000 < n && a >= 0.95 * r) {
+    passed[side, name, r] = 1; cpu[side, name, r] = us
+    if (r > best[side, name]) best[side, name] = r
+    if (!refining[side] && r > sbest[side, name]) sbest[side, name] = r
+  }
   tried[side, name, r] = 1
 }
 /^memory: / {
@@ -33,20 +39,23 @@ END {
   label["register"] = "REGISTER with digest (401, then authenticated)"
   label["message"] = "MESSAGE to registered users"
   label["call"] = "INVITE call, 1 s hold"
-  print "| scenario | Kamailio max rate | Parley max rate | Parley / Kamailio | CPU per call at | Kamailio CPU/call | Parley CPU/call | Kamailio / Parley CPU |"
-  print "|---|---|---|---|---|---|---|---|"
+  print "| scenario | Kamailio max rate | Parley max rate | Parley / Kamailio | run-bench.sh search alone: Kamailio, Parley, ratio | CPU per call at | Kamailio CPU/call | Parley CPU/call | Kamailio / Parley CPU |"
+  print "|---|---|---|---|---|---|---|---|---|"
   split("register message call", sc, " ")
   for (i = 1; i <= 3; i++) {
     s = sc[i]; common = 0
     for (key in passed) { split(key, kk, SUBSEP); if (kk[1] == 1 && kk[2] == s && ((2, s, kk[3]) in passed) && kk[3] + 0 > common) common = kk[3] + 0 }
     kc = common ? cpu[1, s, common] : 0; pc = common ? cpu[2, s, common] : 0
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label[s], rate(best[1, s]), rate(best[2, s]),
-      ratio(best[2, s], best[1, s]), rate(common), (kc > 0 ? kc " µs" : "-"), (pc > 0 ? pc " µs" : "-"), ratio(kc, pc)
+    printf "| %s | %s | %s | %s | %s, %s, %s | %s | %s | %s | %s |\n", label[s], rate(best[1, s]), rate(best[2, s]),
+      ratio(best[2, s], best[1, s]), rate(sbest[1, s]), rate(sbest[2, s]), ratio(sbest[2, s], sbest[1, s]),
+      rate(common), (kc > 0 ? kc " µs" : "-"), (pc > 0 ? pc " µs" : "-"), ratio(kc, pc)
   }
-  printf "| memory per registered contact (%s contacts), PSS | %s B | %s B | %s | | | | |\n", fmt(nb[1] ? nb[1] : nb[2]), fmt(pss[1]), fmt(pss[2]), ratio(pss[2], pss[1])
-  if (shm[1] > 0) printf "| memory per contact, Kamailio shm real_used | %s B | | | | | | |\n", fmt(shm[1])
+  printf "| memory per registered contact (%s contacts), PSS | %s B | %s B | %s | | | | | |\n", fmt(nb[1] ? nb[1] : nb[2]), fmt(pss[1]), fmt(pss[2]), ratio(pss[2], pss[1])
+  if (shm[1] > 0) printf "| memory per contact, Kamailio shm real_used | %s B | | | | | | | |\n", fmt(shm[1])
 }' "$k" "$p"
 echo
-echo "Max rate: highest rate with under 0.1% failed calls and at least 95% of it achieved (10 s steps, run-bench.sh's search)."
+echo "Max rate: highest rate with under 0.1% failed calls and at least 95% of it achieved (10 s steps): run-bench.sh's search"
+echo "(doubling, then two bisections), then bench/refine.sh's bisection between its highest passing and lowest failing rate"
+echo "(within 5%, at most 3 steps), the same for both servers. The search alone is shown too."
 echo "Parley / Kamailio above 1 = Parley faster; for memory, below 1 = Parley smaller. CPU per call: server CPU time"
 echo "(user + system, all its processes) divided by the calls of the step at the highest rate both servers passed."
