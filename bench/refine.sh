@@ -51,6 +51,13 @@ server_ticks() {
     awk '{s += $14 + $15} END {print s + 0}'
 }
 
+# CPU seconds of this shell's finished children (the SIPp client of a step,
+# once waited for): `times` must run in this shell, not in a $(...) subshell.
+children_cpu() {
+  times > "$WORK/times"
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2]}' "$WORK/times"
+}
+
 # The search's bounds for NAME: "BEST FIRST_FAILING", or nothing.
 bounds() {
   sed -n "s/^$1 *max_rate= *\([0-9]*\)\/s.*first_failing=\([0-9]*\).*/\1 \2/p" "$SEARCH" | tail -n 1
@@ -79,9 +86,9 @@ cooldown() {
 # step NAME XML RATE HOLD [sipp args] -> 0 when it passes; logs the step.
 step() {
   local name=$1 xml=$2 rate=$3 hold=$4; shift 4
-  local n=$((rate * STEP_S)) stf=$WORK/$name-$rate.csv c0 c1 t0 t1 pid fcol f ok fail el ach us note=""
+  local n=$((rate * STEP_S)) stf=$WORK/$name-$rate.csv c0 c1 t0 t1 g0 g1 pid fcol f ok fail el ach us note=""
   rm -f "$stf"
-  c0=$(server_ticks); t0=$(date +%s.%N)
+  c0=$(server_ticks); t0=$(date +%s.%N); children_cpu > "$WORK/g0"; g0=$(cat "$WORK/g0")
   timeout -k 5 $((n / rate * 3 + 40)) sipp "$HOST:$PORT" -sf "$S/$xml" -nostdin -key domain "$HOST" \
     -recv_timeout 5000 -i 127.0.0.1 -p 5080 -cp 5082 -mp 5084 -buff_size 4194304 \
     -inf "$INF" -r "$rate" -m "$n" -l $((rate * 4 + 100)) -timeout $((n / rate * 2 + 20))s \
@@ -98,14 +105,14 @@ step() {
     fi
   done
   wait "$pid" 2>/dev/null
-  c1=$(server_ticks); t1=$(date +%s.%N)
+  c1=$(server_ticks); t1=$(date +%s.%N); children_cpu > "$WORK/g1"; g1=$(cat "$WORK/g1")
   read -r ok fail el < <(awk -F';' 'NR == 1 {for (i = 1; i <= NF; i++) h[$i] = i; next} {l = $0}
     END {split(l, f, ";"); split(f[h["StartTime"]], a, "\t"); split(f[h["CurrentTime"]], b, "\t")
       printf "%d %d %.3f\n", f[h["SuccessfulCall(C)"]], f[h["FailedCall(C)"]], b[3] - a[3]}' "$stf" 2>/dev/null)
   ok=${ok:-0} fail=${fail:-0} el=${el:-0}
   ach=$(awk -v ok="$ok" -v el="$el" -v h="$hold" 'BEGIN {d = el - h / 1000; printf "%d", (d > 0 ? ok / d : 0)}')
   us=$(awk -v t="$((c1 - c0))" -v hz="$HZ" -v n="$((ok + fail))" 'BEGIN {printf "%d", (n ? t / hz / n * 1e6 : 0)}')
-  log "  $name rate=$rate calls=$n ok=$ok fail=$fail$note achieved=${ach}/s | cpu: server=$(awk -v t="$((c1 - c0))" -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%d", t / hz / (b - a) * 100}')% (${us}us/call)"
+  log "  $name rate=$rate calls=$n ok=$ok fail=$fail$note achieved=${ach}/s | cpu: server=$(awk -v t="$((c1 - c0))" -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%d", t / hz / (b - a) * 100}')% (${us}us/call) uac=$(awk -v g0="$g0" -v g1="$g1" -v a="$t0" -v b="$t1" 'BEGIN {printf "%d", (g1 - g0) / (b - a) * 100}')%"
   cooldown
   [ $((ok + fail)) -eq "$n" ] && awk -v f="$fail" -v n="$n" -v a="$ach" -v r="$rate" \
     'BEGIN {exit !(f / n < 0.001 && a >= 0.95 * r)}'
