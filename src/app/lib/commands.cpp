@@ -104,7 +104,12 @@ CommandContext open_context(const fs::path& data_dir, const std::optional<fs::pa
     config = load_config(data_dir / "parley.toml");
   }
   CommandContext c{data_dir, std::move(config), out, nullptr};
-  if (open_store) c.store = store::sqlite::open_sqlite_store(resolve_store_path(c.config, data_dir));
+  // The server reads every page at start; a command that changes a few rows
+  // should not take seconds on a large history.
+  if (open_store) {
+    c.store = store::sqlite::open_sqlite_store(resolve_store_path(c.config, data_dir),
+                                               store::sqlite::OpenCheck::Schema);
+  }
   return c;
 }
 

@@ -68,7 +68,7 @@ bool Statement::is_null(int column) const {
 
 void Database::StmtDeleter::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 
-Database::Database(const std::filesystem::path& path) : path_(path) {
+Database::Database(const std::filesystem::path& path, OpenCheck check) : path_(path) {
   // One thread at a time uses the connection, so SQLite's own mutex is waste.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -79,7 +79,7 @@ Database::Database(const std::filesystem::path& path) : path_(path) {
     throw StoreOpenError("store: cannot open database " + path.string() + ": " + why);
   }
   try {
-    configure();
+    configure(check);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -92,7 +92,7 @@ Database::~Database() {
   if (db_ != nullptr) sqlite3_close(db_);
 }
 
-void Database::configure() {
+void Database::configure(OpenCheck open_check) {
   sqlite3_extended_result_codes(db_, 1);
   // Another process (the command line while the server runs) may hold the
   // write lock briefly; wait for it instead of failing.
@@ -105,7 +105,10 @@ void Database::configure() {
   // The first statement that reads the file detects a non-database file.
   // (Statements are scoped: an unreset statement keeps a read transaction
   // open, and journal_mode cannot change inside one.)
-  {
+  if (open_check == OpenCheck::Schema) {
+    auto check = prepare("SELECT count(*) FROM sqlite_schema");
+    if (check.step() != SQLITE_ROW) fail_open("schema check");
+  } else {
     auto check = prepare("PRAGMA quick_check(1)");
     if (check.step() != SQLITE_ROW) fail_open("integrity check");
     if (check.text(0) != "ok") {

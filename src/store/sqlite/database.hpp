@@ -61,11 +61,17 @@ std::int64_t sql_id(StrongId<Tag> id) {
   return static_cast<std::int64_t>(id.value());
 }
 
+// How much of the file is checked when it is opened. A full check reads
+// every page (seconds for a large history), so only the server does it at
+// start; a command-line run checks that the file is a database with a
+// readable schema.
+enum class OpenCheck : std::uint8_t { Schema, Full };
+
 class Database {
  public:
   // Opens or creates the file, sets pragmas and checks integrity; throws
   // StoreOpenError with a message naming the file on any problem.
-  explicit Database(const std::filesystem::path& path);
+  explicit Database(const std::filesystem::path& path, OpenCheck check = OpenCheck::Full);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -106,7 +112,7 @@ class Database {
   struct StmtDeleter {
     void operator()(sqlite3_stmt* s) const;
   };
-  void configure();
+  void configure(OpenCheck check);
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;

@@ -18,8 +18,8 @@ namespace {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::filesystem::path& path)
-      : db_(path),
+  SqliteStore(const std::filesystem::path& path, OpenCheck check)
+      : db_(path, check),
         version_(apply_migrations(db_, embedded_migrations())),
         users_(db_),
         accounts_(db_),
@@ -99,8 +99,8 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path) {
-  return std::make_unique<SqliteStore>(path);
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path, OpenCheck check) {
+  return std::make_unique<SqliteStore>(path, check);
 }
 
 }  // namespace parley::store::sqlite

@@ -1,6 +1,7 @@
 #include "app/lib/cli.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "app/lib/config.hpp"
 #include "app/lib/demo.hpp"
 #include "sip/auth/digest_hash.hpp"
+#include "store/sqlite/database.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::app {
@@ -75,6 +77,31 @@ TEST_F(CliTest, UserAddListPasswdRemove) {
   EXPECT_EQ(run({"user", "remove", "bob"}), 1);
   ASSERT_EQ(run({"user", "list"}), 0);
   EXPECT_EQ(out_, "alice\tAlice L\n");
+}
+
+TEST_F(CliTest, CommandsDoNotReadTheWholeDatabase) {
+  // A command touches a few rows: it must not pay for reading every page of
+  // a large history (the server's start does, and refuses a corrupt file).
+  ASSERT_EQ(run({"user", "add", "alice", "--password", "pw1"}), 0) << err_;
+  const fs::path db = data_ / "parley.db";
+  {
+    store::sqlite::Database d(db);
+    ASSERT_EQ(d.exec("PRAGMA journal_mode=DELETE; CREATE TABLE filler (x TEXT);"
+                     "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000)"
+                     " INSERT INTO filler SELECT printf('%0100d', n) FROM c;"),
+              SQLITE_OK)
+        << d.last_message();
+  }
+  const auto size = fs::file_size(db);
+  {
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 8 * 4096));
+    const std::string garbage(4096, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  EXPECT_EQ(run({"user", "list"}), 0) << err_;
+  EXPECT_NE(out_.find("alice"), std::string::npos);
+  EXPECT_THROW(store::sqlite::open_sqlite_store(db), store::StoreOpenError);
 }
 
 TEST_F(CliTest, GlobalOptionsAfterTheSubcommand) {

@@ -154,6 +154,40 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   }
 }
 
+TEST_F(SqliteStoreTest, OnlyTheFullCheckReadsEveryPage) {
+  // A database whose schema is sound but one page of a table is garbage.
+  {
+    sqlite::Database db(db_path());
+    ASSERT_EQ(db.exec("PRAGMA journal_mode=DELETE; CREATE TABLE filler (x TEXT);"
+                      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000)"
+                      " INSERT INTO filler SELECT printf('%0100d', n) FROM c;"),
+              SQLITE_OK)
+        << db.last_message();
+  }
+  const auto size = fs::file_size(db_path());
+  ASSERT_GT(size, 20u * 4096u);
+  {
+    std::fstream f(db_path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 8 * 4096));
+    const std::string garbage(4096, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  // The command line opens it (it touches a few rows, not the whole file)...
+  EXPECT_NO_THROW(sqlite::Database(db_path(), sqlite::OpenCheck::Schema));
+  // ...the server's start refuses it and says why.
+  try {
+    sqlite::Database db(db_path(), sqlite::OpenCheck::Full);
+    FAIL() << "expected StoreOpenError";
+  } catch (const StoreOpenError& e) {
+    EXPECT_NE(std::string(e.what()).find("is corrupt"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(SqliteStoreTest, SchemaCheckStillRefusesAFileThatIsNoDatabase) {
+  std::ofstream(db_path()) << std::string(8192, 'x');
+  EXPECT_THROW(sqlite::Database(db_path(), sqlite::OpenCheck::Schema), StoreOpenError);
+}
+
 TEST_F(SqliteStoreTest, GarbageFileGivesClearError) {
   std::ofstream(db_path()) << std::string(8192, 'x');
   try {
