@@ -81,6 +81,9 @@ Database::Database(const std::filesystem::path& path, OpenCheck check) : path_(p
   try {
     configure(check);
   } catch (...) {
+    // Cached statements first: a connection with live statements does not
+    // close (a refused corrupt file leaked its connection).
+    statements_.clear();
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
