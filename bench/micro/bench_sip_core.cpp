@@ -68,7 +68,7 @@ class WireSender : public SipSender {
 
 class CountingObserver : public ProxyObserver {
  public:
-  void on_binding_changes(const std::vector<registrar::BindingChange>& c) override {
+  void on_binding_changes(std::vector<registrar::BindingChange> c) override {
     changes += c.size();
   }
   std::size_t changes = 0;

@@ -113,15 +113,13 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver, sip::LocalSe
     rearm();
   }
 
-  void on_binding_changes(const std::vector<sip::registrar::BindingChange>& changes) override {
-    for (const auto& c : changes) {
-      count_flow(c);
-      pending.push_back(c);
-    }
+  void on_binding_changes(std::vector<sip::registrar::BindingChange> changes) override {
+    for (const auto& c : changes) count_flow(c);
     // Only additions and removals matter to presence and the offline queue.
     bool news = false;
     for (const auto& c : changes) news = news || c.kind != sip::registrar::BindingChange::Kind::Refreshed;
     if (news) tell_bindings(changes);
+    for (auto& c : changes) pending.push_back(std::move(c));
     if (pending.size() >= kFlushBatch) flush();
   }
 
@@ -358,6 +356,16 @@ void SipService::stop() {
   Impl& s = *impl_;
   s.proxy_timer.cancel();
   s.housekeeping.cancel();
+  // What the transports did over the whole run: the first place to look
+  // when a peer reports lost requests or answers.
+  const auto& c = s.transport.counters();
+  s.log->info(
+      "event=sip-stopped datagrams_in={} datagrams_out={} stream_in={} stream_out={} "
+      "parse_errors={} error_responses={} send_failures={} udp_send_drops={} "
+      "connections_accepted={} connections_refused={}",
+      c.datagrams_in, c.datagrams_out, c.stream_messages_in, c.stream_messages_out, c.parse_errors,
+      c.error_responses, c.send_failures, c.udp_send_drops, c.connections_accepted,
+      c.connections_refused);
   s.transport.close();
   s.flush();
 }

@@ -58,8 +58,7 @@ bool sip_rest_matches(std::string_view rest, const Uri& request_uri) {
 // RFC 3261 §22.4 wants the digest uri to be the Request-URI. Clients and
 // serializers may spell it differently (parameter order, host case, a
 // default port), so compare scheme, user, host and port only.
-bool uri_matches(std::string_view text, const Uri& request_uri) {
-  if (text == request_uri.to_string()) return true;
+bool uri_matches_parts(std::string_view text, const Uri& request_uri) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos) return false;
   if (!iequals(text.substr(0, colon), request_uri.scheme)) return false;
@@ -73,6 +72,12 @@ bool uri_matches(std::string_view text, const Uri& request_uri) {
   const std::string_view scheme = text.substr(0, colon + 1);
   return rest.size() > scheme.size() && iequals(rest.substr(0, scheme.size()), scheme) &&
          sip_rest_matches(rest.substr(scheme.size()), request_uri);
+}
+
+// The parts first: serializing the Request-URI for the exact comparison
+// costs an allocation per authenticated request, and rarely decides.
+bool uri_matches(std::string_view text, const Uri& request_uri) {
+  return uri_matches_parts(text, request_uri) || text == request_uri.to_string();
 }
 
 std::optional<Algorithm> algorithm_of(std::string_view name) {
@@ -194,10 +199,14 @@ AuthResult DigestAuthenticator::verify(const Message& request, ChallengeKind kin
 
 std::uint64_t request_fingerprint(const Message& request) {
   if (request.vias.empty()) return 0;
-  std::string key = request.vias.front().branch();
-  if (key.empty()) return 0;
-  key.append("\n").append(request.call_id).append("\n").append(std::to_string(request.cseq.number));
-  const std::uint64_t h = std::hash<std::string>{}(key);
+  const Param* branch = request.vias.front().params.find("branch");
+  if (branch == nullptr || branch->value.empty()) return 0;
+  // Parts hashed apart and mixed (no joined copy): equal only for the same
+  // branch, Call-ID and CSeq, as far as a 64-bit hash can tell.
+  const std::hash<std::string_view> hash;
+  std::uint64_t h = hash(branch->value);
+  h = (h ^ hash(request.call_id)) * 0x9e3779b97f4a7c15ull;
+  h = (h ^ request.cseq.number) * 0xff51afd7ed558ccdull;
   return h == 0 ? 1 : h;
 }
 

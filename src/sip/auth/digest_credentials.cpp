@@ -98,8 +98,14 @@ Field field_of(std::string_view name) {
   static constexpr std::array<std::string_view, kFieldCount> kNames = {
       "username", "realm", "nonce", "uri", "response", "algorithm",
       "cnonce", "opaque", "qop", "nc", "userhash"};
+  // Each request carries about ten parameters: compare only names of the
+  // same length and first letter.
+  if (name.empty()) return kUnknown;
+  const char first = static_cast<char>(name[0] | 0x20);
   for (std::size_t i = 0; i < kNames.size(); ++i) {
-    if (iequals(name, kNames[i])) return static_cast<Field>(i);
+    if (kNames[i].size() == name.size() && kNames[i][0] == first && iequals(name, kNames[i])) {
+      return static_cast<Field>(i);
+    }
   }
   return kUnknown;
 }

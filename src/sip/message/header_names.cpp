@@ -1,6 +1,7 @@
 // Header name tables: compact forms (RFC 3261 §7.3.3 and the extensions'
 // IANA registrations) and canonical spellings.
 #include <array>
+#include <vector>
 
 #include "base/strings.hpp"
 #include "sip/message/syntax.hpp"
@@ -47,6 +48,30 @@ constexpr std::array<std::string_view, 6> kCanonicalMore{{
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// The well-known names grouped by length and keyed by their lower-cased
+// first letter, built once: a lookup compares a handful of candidates, not
+// all of them (it runs for every opaque header parsed and every lookup).
+class CanonicalIndex {
+ public:
+  CanonicalIndex() {
+    for (std::string_view n : kCanonical) add(n);
+    for (std::string_view n : kCanonicalMore) add(n);
+  }
+  std::string_view find(std::string_view name) const {
+    if (name.empty() || name.size() >= kMaxLength) return name;
+    const char first = lower(name[0]);
+    for (std::string_view n : by_length_[name.size()]) {
+      if (lower(n[0]) == first && iequals(n, name)) return n;
+    }
+    return name;
+  }
+
+ private:
+  static constexpr std::size_t kMaxLength = 32;
+  void add(std::string_view n) { by_length_[n.size()].push_back(n); }
+  std::array<std::vector<std::string_view>, kMaxLength> by_length_;
+};
+
 }  // namespace
 
 std::string_view canonical_header_name(std::string_view name) {
@@ -57,13 +82,8 @@ std::string_view canonical_header_name(std::string_view name) {
     }
     return name;
   }
-  for (std::string_view n : kCanonical) {
-    if (n.size() == name.size() && iequals(n, name)) return n;
-  }
-  for (std::string_view n : kCanonicalMore) {
-    if (n.size() == name.size() && iequals(n, name)) return n;
-  }
-  return name;
+  static const CanonicalIndex index;
+  return index.find(name);
 }
 
 HeaderId classify_header(std::string_view name) {

@@ -117,19 +117,38 @@ std::string_view default_reason(int status) {
   return {};
 }
 
-Message make_response(const Message& request, int status, std::string_view reason) {
+namespace {
+
+Message response_shell(const Message& request, int status, std::string_view reason) {
   Message r;
   r.kind = Message::Kind::Response;
   r.status_code = status;
   r.reason.assign(reason.empty() ? default_reason(status) : reason);
+  if (status == 100) {
+    if (auto ts = request.header("Timestamp")) r.add_header("Timestamp", *ts);
+  }
+  return r;
+}
+
+}  // namespace
+
+Message make_response(const Message& request, int status, std::string_view reason) {
+  Message r = response_shell(request, status, reason);
   r.vias = request.vias;
   r.from = request.from;
   r.to = request.to;
   r.call_id = request.call_id;
   r.cseq = request.cseq;
-  if (status == 100) {
-    if (auto ts = request.header("Timestamp")) r.add_header("Timestamp", *ts);
-  }
+  return r;
+}
+
+Message make_response(Message&& request, int status, std::string_view reason) {
+  Message r = response_shell(request, status, reason);
+  r.vias = std::move(request.vias);
+  r.from = std::move(request.from);
+  r.to = std::move(request.to);
+  r.call_id = std::move(request.call_id);
+  r.cseq = std::move(request.cseq);
   return r;
 }
 

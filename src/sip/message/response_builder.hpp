@@ -20,6 +20,9 @@ std::string_view default_reason(int status);
 // Timestamp into a 100 (§8.2.6.1). The caller adds a To tag when it answers as
 // a UAS or stateless element and the request had none.
 Message make_response(const Message& request, int status, std::string_view reason = {});
+// The same from a request that is not needed afterwards: its Via, From, To,
+// Call-ID and CSeq are moved into the response rather than copied.
+Message make_response(Message&& request, int status, std::string_view reason = {});
 
 // For bytes parse_message refused: scans the header lines leniently (Via,
 // From, To, Call-ID, CSeq copied as they came) and returns the wire text of a

@@ -167,7 +167,7 @@ bool Proxy::answered_locally(const Message& m) const {
   return routing_.is_local_domain(m.request_uri);
 }
 
-void Proxy::on_local_request(const Message& req, const Flow& from, TimePoint now) {
+void Proxy::on_local_request(Message& req, const Flow& from, TimePoint now) {
   // A non-INVITE we answer with a final response at once needs no server
   // transaction (RFC 3261 §8.2.7: a UAS may answer statelessly): a
   // retransmission is answered again the same way, REGISTER included (the
@@ -240,9 +240,18 @@ bool Proxy::reject_bad_request(TransactionId txn, const Message& req, const Flow
 
 void Proxy::respond(TransactionId txn, const Message& req, int status, TimePoint now,
                     std::vector<Header> extra) {
+  answer_locally(txn, make_response(req, status), now, std::move(extra));
+}
+
+void Proxy::respond(TransactionId txn, Message&& req, int status, TimePoint now,
+                    std::vector<Header> extra) {
+  answer_locally(txn, make_response(std::move(req), status), now, std::move(extra));
+}
+
+void Proxy::answer_locally(TransactionId txn, Message resp, TimePoint now,
+                           std::vector<Header> extra) {
   ++stats_.local_responses;
-  Message resp = make_response(req, status);
-  if (status > 100 && resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
+  if (resp.status_code > 100 && resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
   resp.add_header("Server", config_.server_name);
   for (auto& h : extra) resp.headers.push_back(std::move(h));
   send_final(txn, std::move(resp), now);
@@ -371,12 +380,20 @@ bool Proxy::authorize_sender(TransactionId txn, const Message& req, const Flow& 
 
 void Proxy::challenge(TransactionId txn, const Message& req, const Flow& from,
                       auth::ChallengeKind kind, bool stale, TimePoint now) {
+  auto [status, headers] = make_challenge(req, from, kind, stale, now);
+  respond(txn, req, status, now, std::move(headers));
+}
+
+std::pair<int, std::vector<Header>> Proxy::make_challenge(const Message& req, const Flow& from,
+                                                          auth::ChallengeKind kind, bool stale,
+                                                          TimePoint now) {
   ++stats_.challenges;
   auto c = deps_.authenticator.challenge(kind, from.host, now, stale,
                                         req.header("User-Agent").value_or(""));
   std::vector<Header> headers;
+  headers.reserve(c.values.size());
   for (auto& v : c.values) headers.push_back(Header{std::string(c.header_name), std::move(v)});
-  respond(txn, req, c.status, now, std::move(headers));
+  return {c.status, std::move(headers)};
 }
 
 }  // namespace parley::sip

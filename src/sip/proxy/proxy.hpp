@@ -90,10 +90,14 @@ class Proxy {
   void on_new_request(Action& a, TimePoint now);
   // Requests we answer ourselves at once, without a server transaction.
   bool answered_locally(const Message& m) const;
-  void on_local_request(const Message& req, const Flow& from, TimePoint now);
+  void on_local_request(Message& req, const Flow& from, TimePoint now);
   bool reject_bad_request(TransactionId txn, const Message& req, const Flow& from, TimePoint now);
   void respond(TransactionId txn, const Message& req, int status, TimePoint now,
                std::vector<Header> extra = {});
+  // For a request answered last thing: its headers move into the response.
+  void respond(TransactionId txn, Message&& req, int status, TimePoint now,
+               std::vector<Header> extra = {});
+  void answer_locally(TransactionId txn, Message resp, TimePoint now, std::vector<Header> extra);
   void send_final(TransactionId txn, Message resp, TimePoint now, bool keep_transaction = false);
   void route_request(TransactionId txn, Message req, const Flow& from, TimePoint now);
   // `relay`: the request leaves our domain, so every out-of-dialog method is checked.
@@ -101,8 +105,13 @@ class Proxy {
                         bool relay, bool routed_by_us);
   void challenge(TransactionId txn, const Message& req, const Flow& from, auth::ChallengeKind kind,
                  bool stale, TimePoint now);
+  // The challenge's status and WWW-/Proxy-Authenticate headers.
+  std::pair<int, std::vector<Header>> make_challenge(const Message& req, const Flow& from,
+                                                     auth::ChallengeKind kind, bool stale,
+                                                     TimePoint now);
   // proxy_register.cpp: the registrar and requests answered locally.
-  void on_register(TransactionId txn, const Message& req, const Flow& from, TimePoint now);
+  // Answers by moving Via, From, To, Call-ID and CSeq out of `req`.
+  void on_register(TransactionId txn, Message& req, const Flow& from, TimePoint now);
   void on_local_options(TransactionId txn, const Message& req, TimePoint now);
   // proxy_forward.cpp: forking, branches, responses, CANCEL, stateless ACK.
   void fork(TransactionId txn, Message req, const Flow& from, std::vector<Endpoint> targets,

@@ -12,7 +12,8 @@ namespace parley::sip {
 class ProxyObserver {
  public:
   virtual ~ProxyObserver() = default;
-  virtual void on_binding_changes(const std::vector<registrar::BindingChange>& changes) = 0;
+  // The changes are the observer's to keep (moved, not copied, per REGISTER).
+  virtual void on_binding_changes(std::vector<registrar::BindingChange> changes) = 0;
   // A call through us was answered (the first 2xx to a forked INVITE goes
   // upstream) / a BYE for it passed: presence shows "on the phone".
   virtual void on_call_answered(const Message& invite) { (void)invite; }

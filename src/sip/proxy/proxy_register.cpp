@@ -18,7 +18,7 @@ bool supported_option(std::string_view option) {
 
 }  // namespace
 
-void Proxy::on_register(TransactionId txn, const Message& req, const Flow& from, TimePoint now) {
+void Proxy::on_register(TransactionId txn, Message& req, const Flow& from, TimePoint now) {
   // RFC 3261 §10.3 step 2: Require options we do not know.
   std::string unsupported;
   for (const auto& option : req.header_list("Require")) {
@@ -35,8 +35,9 @@ void Proxy::on_register(TransactionId txn, const Message& req, const Flow& from,
       log_->info("event=register-auth-failed user={} reason={} source={}:{}", result.username,
                  result.reason, from.host, from.port);
     }
-    return challenge(txn, req, from, auth::ChallengeKind::Www,
-                     result.outcome == auth::AuthOutcome::Stale, now);
+    auto [status, headers] = make_challenge(req, from, auth::ChallengeKind::Www,
+                                            result.outcome == auth::AuthOutcome::Stale, now);
+    return respond(txn, std::move(req), status, now, std::move(headers));
   }
 
   registrar::RequestContext ctx;
@@ -50,12 +51,14 @@ void Proxy::on_register(TransactionId txn, const Message& req, const Flow& from,
   if (outcome.status != 200) return respond(txn, req, outcome.status, now, std::move(extra));
 
   ++stats_.registers_ok;
-  if (!outcome.changes.empty()) deps_.observer.on_binding_changes(outcome.changes);
-  Message resp = make_response(req, 200);
+  if (!outcome.changes.empty()) deps_.observer.on_binding_changes(std::move(outcome.changes));
+  std::vector<Header> echoed;
+  // RFC 3327 §5.3: the registrar echoes the Path it stored.
+  for (auto path : req.header_values("Path")) echoed.push_back(Header{"Path", std::string(path)});
+  Message resp = make_response(std::move(req), 200);
   if (resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
   resp.contacts = std::move(outcome.contacts);
-  // RFC 3327 §5.3: the registrar echoes the Path it stored.
-  for (auto path : req.header_values("Path")) resp.add_header("Path", path);
+  for (auto& h : echoed) resp.headers.push_back(std::move(h));
   if (outcome.outbound) resp.add_header("Require", "outbound");
   resp.add_header("Server", config_.server_name);
   send_final(txn, std::move(resp), now);

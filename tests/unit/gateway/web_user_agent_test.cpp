@@ -73,7 +73,7 @@ class WebUserAgentTest : public ::testing::Test, sip::SipSender, sip::ProxyObser
     network_.push_back(m);
     return true;
   }
-  void on_binding_changes(const std::vector<sip::registrar::BindingChange>&) override {}
+  void on_binding_changes(std::vector<sip::registrar::BindingChange>) override {}
 
   // What SipService::inject does: posted, so it runs after the current call.
   void pump() {

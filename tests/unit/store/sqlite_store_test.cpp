@@ -130,6 +130,43 @@ TEST_F(SqliteStoreTest, MessagesIndexedByTheOldTriggerStaySearchable) {
       << db.last_message();
 }
 
+TEST_F(SqliteStoreTest, RegistrationsSurviveTheMoveToAWithoutRowidTable) {
+  // A database made before version 7 (rowid table, expiry index).
+  {
+    sqlite::Database db(db_path());
+    std::vector<sqlite::Migration> before;
+    for (const auto& m : sqlite::embedded_migrations()) {
+      if (m.version < 7) before.push_back(m);
+    }
+    sqlite::apply_migrations(db, before);
+    ASSERT_EQ(db.exec("INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
+                      "INSERT INTO sip_accounts (id, user_id, username, realm, ha1_md5, ha1_sha256,"
+                      " created_at) VALUES (3, 1, 'alice', 'localhost', 'm', 's', 0);"
+                      "INSERT INTO registrations (account_id, contact, transport, received_address,"
+                      " received_port, call_id, cseq, expires_at, updated_at, user_agent) VALUES"
+                      " (3, '<sip:alice@192.0.2.7>', 'udp', '192.0.2.7', 5060, 'c1', 9, 2000, 1000,"
+                      " 'baresip');"),
+              SQLITE_OK)
+        << db.last_message();
+  }
+  auto s = open();
+  auto all = s->registrations().load_all();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->at(0).account_id, AccountId(3));
+  EXPECT_EQ(all->at(0).contact, "<sip:alice@192.0.2.7>");
+  EXPECT_EQ(all->at(0).cseq, 9u);
+  EXPECT_EQ(all->at(0).user_agent, "baresip");
+  // Same contact: updated in place, not a second row.
+  auto r = all->at(0);
+  r.cseq = 10;
+  ASSERT_TRUE(s->registrations().save(r).ok());
+  EXPECT_EQ(s->registrations().load_all()->size(), 1u);
+  // The account's removal still takes its registrations along.
+  ASSERT_TRUE(s->accounts().remove(UserId(1), "alice").ok());
+  EXPECT_TRUE(s->registrations().load_all()->empty());
+}
+
 TEST_F(SqliteStoreTest, FailedMigrationChangesNothing) {
   sqlite::Database db(db_path());
   std::vector<sqlite::Migration> bad{{1, "0001_ok.sql", "CREATE TABLE t (x INTEGER);"},

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace parley::sip::auth {
 namespace {
 
@@ -59,6 +61,38 @@ TEST(NonceCountTable, SameRequestWithinTheWindowIsARetransmission) {
   t.record(a, 2, 0xbeef, 2000);
   EXPECT_EQ(t.judge(a, 1, kRequest, 2000), NonceCountVerdict::Replay);
   EXPECT_EQ(t.judge(a, 2, 0xbeef, 2000), NonceCountVerdict::Retransmission);
+}
+
+// Many more nonces than slots, keys colliding all the time: whatever
+// collisions and deletions did to the probe runs, every nonce still in the
+// table (the last `capacity` recorded) is found with its count, and every
+// evicted one is reported forgotten, never fresh.
+TEST(NonceCountTable, FindsEveryLiveNonceThroughCollisionsAndEvictions) {
+  constexpr std::size_t kCapacity = 50;
+  NonceCountTable t(kCapacity);
+  std::vector<NonceCheck> recorded;
+  std::uint64_t x = 0x2545f4914f6cdd1dull;
+  for (int i = 0; i < 5000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    NonceCheck n = nonce(0, i);
+    n.key = NonceKey{x, x >> 3};
+    t.record(n, 1 + static_cast<std::uint32_t>(i % 3));
+    recorded.push_back(n);
+    ASSERT_EQ(t.size(), std::min<std::size_t>(recorded.size(), kCapacity));
+    if (i % 97 != 0) continue;
+    for (std::size_t k = 0; k < recorded.size(); ++k) {
+      const auto nc = 1 + static_cast<std::uint32_t>(k % 3);
+      const bool live = k + kCapacity >= recorded.size();
+      ASSERT_EQ(t.judge(recorded[k], nc),
+                live ? NonceCountVerdict::Replay : NonceCountVerdict::Forgotten)
+          << "nonce " << k << " after " << i;
+      if (live) {
+        ASSERT_EQ(t.judge(recorded[k], nc + 1), NonceCountVerdict::Fresh);
+      }
+    }
+  }
 }
 
 }  // namespace

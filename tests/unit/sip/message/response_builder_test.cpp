@@ -50,6 +50,17 @@ TEST(ResponseBuilder, CopiesTheMandatoryHeaders) {
   EXPECT_FALSE(validate_response(*again).has_value());
 }
 
+TEST(ResponseBuilder, FromASpentRequestIsTheSameResponse) {
+  auto req = parse_message(kInvite, Framing::Datagram);
+  ASSERT_TRUE(req.ok());
+  const std::string copied = serialize(make_response(*req, 100));
+  Message spent = *req;
+  EXPECT_EQ(serialize(make_response(std::move(spent), 100)), copied);
+  Message spent_again = *req;
+  EXPECT_EQ(serialize(make_response(std::move(spent_again), 486)),
+            serialize(make_response(*req, 486)));
+}
+
 TEST(ResponseBuilder, ErrorResponseFromRawBytes) {
   std::string raw = kInvite;
   raw.replace(raw.find("<sip:alice@ua.example.com>"), 26, "<sip:alice@ua.example.com");

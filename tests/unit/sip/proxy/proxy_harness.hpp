@@ -39,7 +39,7 @@ class RecordingSender : public SipSender {
 
 class RecordingObserver : public ProxyObserver {
  public:
-  void on_binding_changes(const std::vector<registrar::BindingChange>& c) override {
+  void on_binding_changes(std::vector<registrar::BindingChange> c) override {
     changes.insert(changes.end(), c.begin(), c.end());
   }
   std::vector<registrar::BindingChange> changes;
