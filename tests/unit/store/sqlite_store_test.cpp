@@ -37,6 +37,17 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   fs::path db_path() const { return dir_.path() / "parley.db"; }
   std::unique_ptr<Store> open() { return sqlite::open_sqlite_store(db_path()); }
+  // A database as a server older than schema `version` left it, holding
+  // what `sql` inserts: for tests of the migrations that follow.
+  void make_database_before(int version, const char* sql) {
+    sqlite::Database db(db_path());
+    std::vector<sqlite::Migration> before;
+    for (const auto& m : sqlite::embedded_migrations()) {
+      if (m.version < version) before.push_back(m);
+    }
+    sqlite::apply_migrations(db, before);
+    ASSERT_EQ(db.exec(sql), SQLITE_OK) << db.last_message();
+  }
   UserId add_user(Store& s, const std::string& name) {
     auto id = s.users().add(NewUser{name, "", ""});
     EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
@@ -106,19 +117,10 @@ TEST_F(SqliteStoreTest, QueueSizesMigrationCountsQueuesAlreadyThere) {
 TEST_F(SqliteStoreTest, MessagesIndexedByTheOldTriggerStaySearchable) {
   // A database made before version 6, whose insert trigger indexed every
   // message in its own commit.
-  {
-    sqlite::Database db(db_path());
-    std::vector<sqlite::Migration> before;
-    for (const auto& m : sqlite::embedded_migrations()) {
-      if (m.version < 6) before.push_back(m);
-    }
-    sqlite::apply_migrations(db, before);
-    ASSERT_EQ(db.exec("INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
-                      "INSERT INTO messages (recipient_id, sender_id, body, created_at) VALUES "
-                      "(1, 1, 'old words one', 1), (1, 1, 'old words two', 2);"),
-              SQLITE_OK)
-        << db.last_message();
-  }
+  make_database_before(6,
+                       "INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
+                       "INSERT INTO messages (recipient_id, sender_id, body, created_at) VALUES "
+                       "(1, 1, 'old words one', 1), (1, 1, 'old words two', 2);");
   auto s = open();
   EXPECT_EQ(*s->messages().index_pending(100), 0u);  // nothing indexed twice
   EXPECT_EQ(s->messages().search(UserId(1), "old", RoomId(), 10)->size(), 2u);
@@ -132,23 +134,14 @@ TEST_F(SqliteStoreTest, MessagesIndexedByTheOldTriggerStaySearchable) {
 
 TEST_F(SqliteStoreTest, RegistrationsSurviveTheMoveToAWithoutRowidTable) {
   // A database made before version 7 (rowid table, expiry index).
-  {
-    sqlite::Database db(db_path());
-    std::vector<sqlite::Migration> before;
-    for (const auto& m : sqlite::embedded_migrations()) {
-      if (m.version < 7) before.push_back(m);
-    }
-    sqlite::apply_migrations(db, before);
-    ASSERT_EQ(db.exec("INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
-                      "INSERT INTO sip_accounts (id, user_id, username, realm, ha1_md5, ha1_sha256,"
-                      " created_at) VALUES (3, 1, 'alice', 'localhost', 'm', 's', 0);"
-                      "INSERT INTO registrations (account_id, contact, transport, received_address,"
-                      " received_port, call_id, cseq, expires_at, updated_at, user_agent) VALUES"
-                      " (3, '<sip:alice@192.0.2.7>', 'udp', '192.0.2.7', 5060, 'c1', 9, 2000, 1000,"
-                      " 'baresip');"),
-              SQLITE_OK)
-        << db.last_message();
-  }
+  make_database_before(7,
+                       "INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0);"
+                       "INSERT INTO sip_accounts (id, user_id, username, realm, ha1_md5,"
+                       " ha1_sha256, created_at) VALUES (3, 1, 'alice', 'localhost', 'm', 's', 0);"
+                       "INSERT INTO registrations (account_id, contact, transport,"
+                       " received_address, received_port, call_id, cseq, expires_at, updated_at,"
+                       " user_agent) VALUES (3, '<sip:alice@192.0.2.7>', 'udp', '192.0.2.7', 5060,"
+                       " 'c1', 9, 2000, 1000, 'baresip');");
   auto s = open();
   auto all = s->registrations().load_all();
   ASSERT_TRUE(all.ok());
