@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libsodium-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  # The server's allocator (cmake/ParleyDeps.cmake says why).
+  libmimalloc-dev
   # Tests and benchmarks.
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # Real SIP peers for interop tests, audio tools, network namespaces.

@@ -33,6 +33,11 @@ if [ "$IT_SERVER_KIND" = parley ]; then
 	it_log "imported $COUNT users in $(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s"
 fi
 it_server_start
+# The binary built with mimalloc (PARLEY_MIMALLOC) must really run on it.
+if [ "$IT_SERVER_KIND" = parley ] && [ -n "${PARLEY_EXPECT_ALLOCATOR:-}" ]; then
+	grep -q "event=ready.*allocator=\"$PARLEY_EXPECT_ALLOCATOR" "$IT_SERVER_LOG" ||
+		it_fail "expected allocator $PARLEY_EXPECT_ALLOCATOR: $(grep -o 'allocator=.*' "$IT_SERVER_LOG")"
+fi
 
 cp "$IT_DIR/sipp/register_digest.xml" "$IT_WORK/"
 sipp_port=$(it_ports 1) || it_fail "no free port for SIPp"

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "app/lib/allocator.hpp"
 #include "app/lib/demo.hpp"
 #include "base/log.hpp"
 #include "gateway/chat_service.hpp"
@@ -154,8 +155,9 @@ int serve(const Config& config, const std::filesystem::path& data_dir, bool demo
     for (const auto& l : sip.listening()) listening += (listening.empty() ? "" : ",") + l;
     std::string http;
     for (const auto& e : web.endpoints()) http += (http.empty() ? "" : ",") + e;
-    log->info("event=ready domain={} sip={} http={} users={} data={}", config.sip.domain, listening,
-              http, directory->users.size(), data_dir.string());
+    log->info("event=ready domain={} sip={} http={} users={} data={} allocator=\"{}\"",
+              config.sip.domain, listening, http, directory->users.size(), data_dir.string(),
+              allocator_in_use());
     core.run();
     // Every registration write queued by the core reaches the database
     // before the process ends.

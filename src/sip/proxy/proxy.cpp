@@ -37,7 +37,7 @@ Proxy::Proxy(ProxyConfig config, TransactionConfig txn_config, ProxyDeps deps)
 
 Proxy::~Proxy() = default;
 
-void Proxy::on_message(Message message, const Flow& from, TimePoint now) {
+void Proxy::on_message(Message&& message, const Flow& from, TimePoint now) {
   if (message.is_response() && validate_response(message)) return;  // RFC 4475 §3.1.2.19: drop
   if (answered_locally(message)) return on_local_request(message, from, now);
   std::vector<Action> out;

@@ -60,7 +60,7 @@ class Proxy {
   Proxy& operator=(const Proxy&) = delete;
 
   // A parsed message from the transport.
-  void on_message(Message message, const Flow& from, TimePoint now);
+  void on_message(Message&& message, const Flow& from, TimePoint now);
   // The transport could not deliver on a flow used by a transaction.
   void on_send_failed(TransactionId txn, TimePoint now);
   // Fires due timers (transactions, Timer C). Call at next_deadline().

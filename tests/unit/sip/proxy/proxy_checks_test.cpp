@@ -275,7 +275,7 @@ TEST_F(ProxyTest, EveryRfc4475MessageGetsAnAnswerOrIsDropped) {
     for (const Flow& from : {stranger_, trunk_}) {
       ++fed;
       sender_.sent.clear();
-      proxy.on_message(parsed.value(), from, now_);
+      proxy.on_message(Message(parsed.value()), from, now_);
       const std::string name = entry.path().stem().string();
       const Message& m = parsed.value();
       if (m.is_response()) {

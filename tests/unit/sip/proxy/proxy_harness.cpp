@@ -97,7 +97,7 @@ ProxyTest::ProxyTest()
 
 std::vector<Sent> ProxyTest::deliver(const Message& m, const Flow& from) {
   sender_.sent.clear();
-  proxy_->on_message(m, from, now_);
+  proxy_->on_message(Message(m), from, now_);
   return std::move(sender_.sent);
 }
 

@@ -87,6 +87,22 @@ TEST(TransportLayer, UdpRequestIsDeliveredWithSourceAndStampedVia) {
   EXPECT_EQ(h.transport->counters().datagrams_in, 1U);
 }
 
+TEST(TransportLayer, UdpSourceAddressIsWrittenDigitForDigit) {
+  // Every octet width, zeros inside and at the end: any 127/8 address is
+  // loopback on Linux.
+  for (const char* ip : {"127.0.0.1", "127.10.200.9", "127.255.0.100", "127.99.100.0"}) {
+    Harness h;
+    h.start(test::config_with({Protocol::Udp}));
+    udp::socket client(h.io, udp::endpoint(asio::ip::make_address(ip), 0));
+    const std::string req = test::options_request("UDP");
+    client.send_to(asio::buffer(req), server_udp(h));
+    ASSERT_TRUE(h.run_until([&] { return !h.received.empty(); })) << ip;
+    EXPECT_EQ(h.received[0].second.remote_ip, ip);
+    EXPECT_EQ(h.received[0].first.vias[0].params.get("received"),
+              std::optional<std::string_view>(ip));
+  }
+}
+
 TEST(TransportLayer, UdpKeepaliveIsIgnoredSilently) {
   Harness h;
   h.start(test::config_with({Protocol::Udp}));
