@@ -17,4 +17,14 @@ inline std::int64_t unix_now() {
       .count();
 }
 
+// The first multiple of `grid` (counted from the clock's epoch) at or after
+// `t`. Deadlines that fall in one slot then share one wake-up.
+inline TimePoint round_up_to_grid(TimePoint t, SteadyClock::duration grid) {
+  const auto g = grid.count();
+  const auto n = t.time_since_epoch().count();
+  const auto r = n % g;
+  if (r == 0) return t;
+  return TimePoint(SteadyClock::duration(r > 0 ? n - r + g : n - r));
+}
+
 }  // namespace parley

@@ -110,13 +110,13 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
   if (!apply(req, *plan, ctx, now, next, r)) {
     return refuse(std::move(r), r.status, r.reason);
   }
-  if (!r.changes.empty()) commit(r.aor, next);
   r.contacts.reserve(next.size());
   for (const auto& b : next) r.contacts.push_back(response_contact(b, now));
   r.outbound = std::any_of(plan->updates.begin(), plan->updates.end(),
                            [](const ContactUpdate& u) { return u.reg_id.has_value(); });
   log_->debug("register aor={} bindings={} changes={} source={}:{}:{}", r.aor, next.size(),
               r.changes.size(), ctx.source.transport, ctx.source.ip, ctx.source.port);
+  if (!r.changes.empty()) commit(r.aor, std::move(next));
   return r;
 }
 

@@ -222,7 +222,8 @@ void TransportLayer::Impl::deliver(std::string_view bytes, Framing framing, cons
       reject(bytes, parsed.error(), src);
       return;
     }
-    Message message = std::move(parsed).value();
+    // Handed on where it was parsed: a Message is large, a move costs.
+    Message& message = parsed.value();
     // RFC 3261 §18.2.1, RFC 3581 §4.
     if (message.is_request()) stamp_received(message, src.remote_ip, src.remote_port);
     if (callbacks_.on_message) callbacks_.on_message(std::move(message), src);
