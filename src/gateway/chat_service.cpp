@@ -122,13 +122,16 @@ void ChatService::Impl::flush_appends() {
   on_store([messages = std::move(appends)](store::Store& s) { return s.messages().append_many(messages); },
            [this, callbacks](store::StoreResult<std::vector<store::StoreResult<store::StoredMessage>>> r) {
              append_in_flight = false;
-             for (std::size_t i = 0; i < callbacks->size(); ++i) {
-               if (!r) {
-                 (*callbacks)[i](fail(r.error()));
-               } else {
-                 (*callbacks)[i](std::move((*r)[i]));
+             // Each stored message is forwarded now: one sendmmsg for the batch.
+             sip.batch_sends([&] {
+               for (std::size_t i = 0; i < callbacks->size(); ++i) {
+                 if (!r) {
+                   (*callbacks)[i](fail(r.error()));
+                 } else {
+                   (*callbacks)[i](std::move((*r)[i]));
+                 }
                }
-             }
+             });
              if (!r) log->error("event=message-store-failed error=\"{}\"", r.error().message);
              unindexed += callbacks->size();
              if (unindexed >= kIndexEvery) index_for_search();

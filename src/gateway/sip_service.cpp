@@ -95,12 +95,26 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver, sip::LocalSe
 
   bool send(const sip::Message& message, const sip::Flow& flow, sip::TransactionId txn) override {
     if (flow.transport == kWebTransport) return web && web->deliver(message, flow);
+    return sent_on(transport.send(message, target_of(flow)), flow, txn);
+  }
+
+  bool send_wire(std::string_view bytes, const sip::Flow& flow, sip::TransactionId txn) override {
+    // A browser session takes parsed messages only.
+    if (flow.transport == kWebTransport) return sip::SipSender::send_wire(bytes, flow, txn);
+    return sent_on(transport.send_raw(std::string(bytes), target_of(flow)), flow, txn);
+  }
+
+  static sip::transport::Target target_of(const sip::Flow& flow) {
     sip::transport::Target t;
     t.protocol = sip::transport::protocol_from_string(flow.transport).value_or(Protocol::Udp);
     t.ip = flow.host;
     t.port = flow.port;
     t.flow = flow.id;
-    auto sent = transport.send(message, t);
+    return t;
+  }
+
+  bool sent_on(const Result<sip::transport::FlowId, std::string>& sent, const sip::Flow& flow,
+               sip::TransactionId txn) {
     if (!sent) log->debug("event=send-failed to={}:{} error=\"{}\"", flow.host, flow.port, sent.error());
     // A connection still being set up may fail later; remember whose
     // message rides on it so the failure ends that transaction at once.
@@ -270,7 +284,10 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver, sip::LocalSe
     proxy_timer.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       armed = TimePoint::max();
+      // After an overload one slot may hold thousands of retransmissions.
+      transport.begin_send_batch();
       proxy->on_timer(SteadyClock::now());
+      transport.end_send_batch();
       rearm();
     });
   }
@@ -409,6 +426,12 @@ void SipService::answer(sip::TransactionId txn, const sip::Message& request, int
   if (!s.proxy) return;
   s.proxy->answer(txn, request, status, reason, std::move(extra), SteadyClock::now());
   s.rearm();
+}
+
+void SipService::batch_sends(const std::function<void()>& work) {
+  impl_->transport.begin_send_batch();
+  work();
+  impl_->transport.end_send_batch();
 }
 
 void SipService::forward(sip::TransactionId txn, sip::Message request, const sip::Flow& from,

@@ -82,6 +82,9 @@ class SipService {
   // Forks a request a SipEvents took to these endpoints (480 when none).
   void forward(sip::TransactionId txn, sip::Message request, const sip::Flow& from,
                std::vector<sip::Endpoint> endpoints);
+  // Runs `work` (forwards, answers, originations ...) with its UDP sends
+  // queued and sent together (sendmmsg) when it returns.
+  void batch_sends(const std::function<void()>& work);
   // Sends a request of Parley's own (room delivery, NOTIFY ...) through a
   // client transaction; `done` gets the final status (408 no answer, 503
   // not sent) and the response if there was one. False if it could not start.

@@ -103,9 +103,12 @@ void Proxy::run(std::vector<Action>& actions, TimePoint now) {
   std::vector<TransactionId> failed;
   for (auto& a : actions) {
     switch (a.kind) {
-      case ActionKind::Send:
-        if (!deps_.sender.send(a.message, a.flow, a.txn) && a.txn.valid()) failed.push_back(a.txn);
+      case ActionKind::Send: {
+        const bool sent = a.wire.empty() ? deps_.sender.send(a.message, a.flow, a.txn)
+                                         : deps_.sender.send_wire(a.wire, a.flow, a.txn);
+        if (!sent && a.txn.valid()) failed.push_back(a.txn);
         break;
+      }
       case ActionKind::NewRequest:
         on_new_request(a, now);
         break;

@@ -2,6 +2,8 @@
 // adapter in the composition root, faked in tests. Thread: core.
 #pragma once
 
+#include <string_view>
+
 #include "sip/message/message.hpp"
 #include "sip/transaction/transaction_action.hpp"
 
@@ -18,6 +20,10 @@ class SipSender {
   // sends): a later asynchronous failure (connection refused) is reported
   // back with Proxy::on_send_failed(txn).
   virtual bool send(const Message& message, const Flow& flow, TransactionId txn) = 0;
+  // The same for a message the transaction layer keeps serialized
+  // (Action::wire: retransmissions and most sends over UDP). The default
+  // parses it back for send(), for senders that need the parsed form.
+  virtual bool send_wire(std::string_view bytes, const Flow& flow, TransactionId txn);
 };
 
 }  // namespace parley::sip

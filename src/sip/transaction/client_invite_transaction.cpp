@@ -2,14 +2,18 @@
 
 #include <utility>
 
+#include "sip/message/serializer.hpp"
 #include "sip/transaction/transaction_messages.hpp"
 
 namespace parley::sip {
 
 void ClientInviteTransaction::start(Outbox& ob) {
-  ob.send(*request_, flow_);
   // RFC 3261 §17.1.1.2: Timer A only on unreliable transports; Timer B always.
-  if (!flow_.reliable) {
+  if (flow_.reliable) {
+    ob.send(*request_, flow_);
+  } else {
+    wire_ = serialize(*request_);  // serialized once: sent, and kept for Timer A
+    ob.send_wire(wire_, flow_);
     timer_a_ = ob.config().t1;
     ob.start(TimerName::A, timer_a_);
   }
@@ -27,12 +31,14 @@ void ClientInviteTransaction::on_response(Message response, Outbox& ob) {
         state_ = State::Proceeding;
         ob.stop(TimerName::A);
         ob.stop(TimerName::B);
+        std::string().swap(wire_);  // no more retransmissions; the INVITE stays for CANCEL
         ob.to_tu(ActionKind::Response, std::move(response), flow_);
       } else if (code < 300) {
         // RFC 6026 §8.4: Accepted, the TU acknowledges the 2xx.
         state_ = State::Accepted;
         ob.stop(TimerName::A);
         ob.stop(TimerName::B);
+        forget_request();
         ob.start(TimerName::M, ob.config().timer_64t1());
         ob.to_tu(ActionKind::Response, std::move(response), flow_);
       } else {
@@ -47,7 +53,7 @@ void ClientInviteTransaction::on_response(Message response, Outbox& ob) {
       return;
     case State::Completed:
       // §17.1.1.2: a retransmitted final response is answered with the ACK again.
-      if (code >= 300 && ack_) ob.send(*ack_, flow_);
+      if (code >= 300 && !ack_wire_.empty()) ob.send_wire(ack_wire_, flow_);
       return;
     case State::Terminated:
       return;
@@ -59,19 +65,25 @@ void ClientInviteTransaction::complete(const Message& response, Outbox& ob) {
   ob.stop(TimerName::A);
   ob.stop(TimerName::B);
   Message ack = build_ack_for_non2xx(*request_, response);
+  forget_request();
   if (flow_.reliable) {
     ob.send(std::move(ack), flow_);  // no retransmissions to answer: Timer D is 0
     return;
   }
-  ack_ = std::make_unique<Message>(ack);
-  ob.send(std::move(ack), flow_);
+  ack_wire_ = serialize(ack);
+  ob.send_wire(ack_wire_, flow_);
   ob.start(TimerName::D, ob.config().timer_d);
+}
+
+void ClientInviteTransaction::forget_request() {
+  request_.reset();
+  std::string().swap(wire_);
 }
 
 void ClientInviteTransaction::on_timer(TimerName name, Outbox& ob) {
   if (name == TimerName::A && state_ == State::Calling) {
     // §17.1.1.2: retransmit and double, without the T2 cap of non-INVITE.
-    ob.send(*request_, flow_);
+    ob.send_wire(wire_, flow_);
     timer_a_ *= 2;
     ob.start(TimerName::A, timer_a_);
   } else if (name == TimerName::B && state_ == State::Calling) {

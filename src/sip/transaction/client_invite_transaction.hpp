@@ -2,11 +2,14 @@
 // state: a 2xx moves it to Accepted, where further 2xx (retransmissions, other
 // forks) go to the TU until Timer M (64*T1); the TU sends the ACK for 2xx.
 // For 3xx-6xx the transaction builds and sends the ACK itself (§17.1.1.3).
-// Owned by TransactionLayer; driven through an Outbox. Thread: core.
+// The parsed INVITE is kept only while a CANCEL may still be built from it
+// (Calling, Proceeding); what UDP retransmits (the INVITE for Timer A, the
+// ACK in Completed) is kept in wire form. Owned by TransactionLayer; driven through an Outbox. Thread: core.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "sip/message/message.hpp"
 #include "sip/transaction/outbox.hpp"
@@ -28,17 +31,22 @@ class ClientInviteTransaction {
 
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
-  const Message& request() const { return *request_; }
+  // The INVITE, while a CANCEL may still be sent for it; nullptr afterwards.
+  const Message* request() const { return request_.get(); }
   const Flow& flow() const { return flow_; }
 
  private:
   void complete(const Message& response, Outbox& ob);
   void terminate(Outbox& ob);
 
+  // Drops what no later state needs (entering Accepted or Completed).
+  void forget_request();
+
   // Held by pointer so a live transaction costs little (Message is large).
   std::unique_ptr<Message> request_;
+  std::string wire_;      // unreliable flows, Calling: the INVITE as sent (Timer A)
+  std::string ack_wire_;  // unreliable flows, Completed: the ACK, resent for each retransmitted final
   Flow flow_;
-  std::unique_ptr<Message> ack_;  // built on the first 3xx-6xx, resent for retransmissions
   Millis timer_a_{0};
   State state_ = State::Calling;
 };

@@ -3,10 +3,17 @@
 #include <algorithm>
 #include <utility>
 
+#include "sip/message/serializer.hpp"
+
 namespace parley::sip {
 
-void ClientNonInviteTransaction::start(Outbox& ob) {
-  ob.send(*request_, flow_);
+void ClientNonInviteTransaction::start(Message request, Outbox& ob) {
+  if (flow_.reliable) {
+    ob.send(std::move(request), flow_);
+  } else {
+    wire_ = serialize(request);  // serialized once: sent, and kept for Timer E
+    ob.send_wire(wire_, flow_);
+  }
   // RFC 3261 §17.1.2.2: Timer E only on unreliable transports; Timer F always.
   if (!flow_.reliable) {
     timer_e_ = ob.config().t1;
@@ -27,6 +34,7 @@ void ClientNonInviteTransaction::on_response(Message response, Outbox& ob) {
   state_ = State::Completed;
   ob.stop(TimerName::E);
   ob.stop(TimerName::F);
+  std::string().swap(wire_);  // nothing is retransmitted any more
   ob.to_tu(ActionKind::Response, std::move(response), flow_);
   // Timer K: T4 on unreliable transports, 0 on reliable ones.
   if (flow_.reliable) {
@@ -40,7 +48,7 @@ void ClientNonInviteTransaction::on_timer(TimerName name, Outbox& ob) {
   const bool active = state_ == State::Trying || state_ == State::Proceeding;
   if (name == TimerName::E && active) {
     // §17.1.2.2: doubling up to T2 in Trying; T2 once a provisional arrived.
-    ob.send(*request_, flow_);
+    ob.send_wire(wire_, flow_);
     timer_e_ = state_ == State::Trying ? std::min(timer_e_ * 2, ob.config().t2) : ob.config().t2;
     ob.start(TimerName::E, timer_e_);
   } else if (name == TimerName::F && active) {

@@ -12,6 +12,14 @@ void Outbox::send(Message m, const Flow& flow) {
   a.flow = flow;
 }
 
+void Outbox::send_wire(std::string_view bytes, const Flow& flow) {
+  Action& a = out_.emplace_back();
+  a.kind = ActionKind::Send;
+  a.txn = id_;
+  a.wire.assign(bytes);
+  a.flow = flow;
+}
+
 void Outbox::to_tu(ActionKind kind, Message m, const Flow& flow) {
   Action& a = out_.emplace_back();
   a.kind = kind;

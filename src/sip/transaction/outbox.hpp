@@ -4,6 +4,7 @@
 // stack by TransactionLayer for each event. Thread: core.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -24,6 +25,8 @@ class Outbox {
   const TransactionConfig& config() const { return config_; }
 
   void send(Message m, const Flow& flow);
+  // The same for a message kept in wire form (Action::wire).
+  void send_wire(std::string_view bytes, const Flow& flow);
   // A received message for the TU (Response, Ack).
   void to_tu(ActionKind kind, Message m, const Flow& flow);
   // An event without a message (Timeout, TransportError).

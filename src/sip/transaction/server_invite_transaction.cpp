@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sip/message/serializer.hpp"
 #include "sip/transaction/transaction_messages.hpp"
 
 namespace parley::sip {
@@ -11,12 +12,19 @@ ServerInviteTransaction::ServerInviteTransaction(const Message& invite, Flow flo
     : trying_(std::make_unique<Message>(build_response(invite, 100, "Trying"))),
       flow_(std::move(flow)) {}
 
-void ServerInviteTransaction::remember(const Message& response) {
+void ServerInviteTransaction::send(Message response, bool keep, Outbox& ob) {
   last_status_ = response.status_code;
-  if (last_response_) {
-    *last_response_ = response;
+  if (last_status_ >= 200) final_to_tag_ = to_tag(response);
+  if (!keep) {
+    std::string().swap(last_wire_);
+    ob.send(std::move(response), flow_);
+    return;
+  }
+  last_wire_ = serialize(response);
+  if (flow_.reliable) {
+    ob.send(std::move(response), flow_);  // a reliable flow may not carry wire form (WEB)
   } else {
-    last_response_ = std::make_unique<Message>(response);
+    ob.send_wire(last_wire_, flow_);  // serialized once: sent, and kept
   }
 }
 
@@ -33,9 +41,9 @@ void ServerInviteTransaction::start(Outbox& ob) {
 void ServerInviteTransaction::send_trying(Outbox& ob) {
   ob.stop(TimerName::Trying);
   if (state_ != State::Proceeding || last_status_ != 0 || !trying_) return;
-  ob.send(*trying_, flow_);
-  last_status_ = 100;
-  last_response_ = std::move(trying_);
+  Message trying = std::move(*trying_);
+  trying_.reset();
+  send(std::move(trying), /*keep=*/true, ob);
 }
 
 void ServerInviteTransaction::on_request(Message request, Outbox& ob) {
@@ -58,8 +66,8 @@ void ServerInviteTransaction::on_request(Message request, Outbox& ob) {
   }
   // A retransmitted INVITE: answered with the last response in Proceeding
   // (provisional, if any) and Completed; absorbed in Confirmed and Accepted.
-  if ((state_ == State::Proceeding || state_ == State::Completed) && last_response_) {
-    ob.send(*last_response_, flow_);
+  if ((state_ == State::Proceeding || state_ == State::Completed) && !last_wire_.empty()) {
+    ob.send_wire(last_wire_, flow_);
   }
 }
 
@@ -73,17 +81,17 @@ bool ServerInviteTransaction::on_tu_response(Message response, Outbox& ob) {
   if (state_ != State::Proceeding) return false;
   ob.stop(TimerName::Trying);
   trying_.reset();
-  remember(response);
   if (code < 200) {
-    ob.send(std::move(response), flow_);
+    send(std::move(response), /*keep=*/true, ob);
   } else if (code < 300) {
-    // RFC 6026 §7.1: Accepted for Timer L instead of terminating at once.
+    // RFC 6026 §7.1: Accepted for Timer L instead of terminating at once;
+    // INVITE retransmissions are absorbed, the TU retransmits its 2xx.
     state_ = State::Accepted;
-    ob.send(std::move(response), flow_);
+    send(std::move(response), /*keep=*/false, ob);
     ob.start(TimerName::L, ob.config().timer_64t1());
   } else {
     state_ = State::Completed;
-    ob.send(std::move(response), flow_);
+    send(std::move(response), /*keep=*/true, ob);
     if (!flow_.reliable) {
       timer_g_ = ob.config().t1;
       ob.start(TimerName::G, timer_g_);
@@ -98,7 +106,7 @@ void ServerInviteTransaction::on_timer(TimerName name, Outbox& ob) {
     send_trying(ob);
   } else if (name == TimerName::G && state_ == State::Completed) {
     // §17.2.1: retransmit, doubling up to T2.
-    ob.send(*last_response_, flow_);
+    ob.send_wire(last_wire_, flow_);
     timer_g_ = std::min(timer_g_ * 2, ob.config().t2);
     ob.start(TimerName::G, timer_g_);
   } else if (name == TimerName::H && state_ == State::Completed) {

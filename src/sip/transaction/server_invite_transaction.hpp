@@ -2,12 +2,14 @@
 // state: after a 2xx it stays for Timer L (64*T1) absorbing INVITE
 // retransmissions, sending the TU's 2xx retransmissions and passing ACKs up;
 // after 3xx-6xx it retransmits the response (Timer G) until the ACK (Timer H).
-// It sends 100 Trying itself when the TU is silent for trying_delay.
-// Owned by TransactionLayer; driven through an Outbox. Thread: core.
+// It sends 100 Trying itself when the TU is silent for trying_delay. What UDP
+// retransmits (the last provisional or non-2xx final) is kept in wire form;
+// nothing is kept in Accepted, where the TU retransmits its 2xx. Owned by TransactionLayer; driven through an Outbox. Thread: core.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "sip/message/message.hpp"
@@ -36,18 +38,19 @@ class ServerInviteTransaction {
   State state() const { return state_; }
   bool terminated() const { return state_ == State::Terminated; }
   const Flow& flow() const { return flow_; }
-  // The last response sent, or nullptr (its To tag is what an RFC 2543 ACK matches by).
-  const Message* last_response() const { return last_response_.get(); }
+  // The To tag of the final response sent (what an RFC 2543 ACK matches by).
+  const std::string& final_to_tag() const { return final_to_tag_; }
   bool has_final() const { return last_status_ >= 200; }
 
  private:
   void terminate(Outbox& ob);
 
-  void remember(const Message& response);
+  // Sends `response`; `keep`: it answers retransmitted INVITEs (and Timer G).
+  void send(Message response, bool keep, Outbox& ob);
 
-  // By pointer: Message is large and most transactions need only one of them.
-  std::unique_ptr<Message> trying_;         // 100 Trying, prebuilt; dropped once moot
-  std::unique_ptr<Message> last_response_;  // null until a response was sent
+  std::unique_ptr<Message> trying_;  // 100 Trying, prebuilt (by pointer: Message is large); dropped once moot
+  std::string last_wire_;            // the response retransmissions are answered with, if any
+  std::string final_to_tag_;
   int last_status_ = 0;
   Flow flow_;
   Millis timer_g_{0};

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "sip/message/parser.hpp"
 #include "sip/message/serializer.hpp"
 
 namespace parley::sip {
@@ -10,10 +9,7 @@ namespace parley::sip {
 void ServerNonInviteTransaction::on_request(Outbox& ob) {
   // §17.2.2: absorbed in Trying; answered with the last response afterwards.
   if ((state_ == State::Proceeding || state_ == State::Completed) && !last_response_.empty()) {
-    // Retransmissions are rare: parsing the kept bytes again is cheaper than
-    // keeping every response parsed for 32 s.
-    auto again = parse_message(last_response_, Framing::Datagram);
-    if (again) ob.send(std::move(again).value(), flow_);
+    ob.send_wire(last_response_, flow_);
   }
 }
 
@@ -30,8 +26,12 @@ bool ServerNonInviteTransaction::on_tu_response(Message response, Outbox& ob) {
     terminate(ob);
     return true;
   }
-  if (!flow_.reliable) last_response_ = serialize(response);
-  ob.send(std::move(response), flow_);
+  if (flow_.reliable) {
+    ob.send(std::move(response), flow_);
+  } else {
+    last_response_ = serialize(response);  // serialized once: sent, and kept for retransmissions
+    ob.send_wire(last_response_, flow_);
+  }
   if (!final) {
     state_ = State::Proceeding;
     return true;

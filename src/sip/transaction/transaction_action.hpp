@@ -56,6 +56,11 @@ struct Action {
   TransactionId txn;      // invalid for stray messages
   TransactionId related;  // NewRequest of a CANCEL: the INVITE server transaction
   Message message;        // Send, NewRequest, Response, Ack, StrayResponse, Refused
+  // Send: the message already serialized, sent as is and `message` left
+  // empty. Transactions keep what they retransmit in this form: a few
+  // hundred bytes in one block instead of a parsed Message, and no copy and
+  // re-serialization at each retransmission.
+  std::string wire;
   Flow flow;              // Send: where to; received messages: where from
   Refusal refusal = Refusal::None;
 };

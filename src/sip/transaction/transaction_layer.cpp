@@ -207,10 +207,10 @@ Result<TransactionId, StartError> TransactionLayer::send_request(Message request
 
   const TransactionId id{next_id_++};
   const bool invite = request.method == Method::Invite;
+  // A non-INVITE request is handed to start(): it keeps only its wire form.
   Machine machine =
       invite ? Machine(std::in_place_type<ClientInviteTransaction>, std::move(request), std::move(to))
-             : Machine(std::in_place_type<ClientNonInviteTransaction>, std::move(request),
-                       std::move(to));
+             : Machine(std::in_place_type<ClientNonInviteTransaction>, std::move(to));
   auto [pos, inserted] = table_.try_emplace(id, Entry{std::move(machine), {}, scratch_, {}, 0, false});
   Entry& entry = pos->second;
   client_index_.emplace(entry.key, id);
@@ -218,7 +218,7 @@ Result<TransactionId, StartError> TransactionLayer::send_request(Message request
   Outbox ob = outbox(id, entry, now, out);
   std::visit(Overloaded{
                  [&](ClientInviteTransaction& t) { t.start(ob); },
-                 [&](ClientNonInviteTransaction& t) { t.start(ob); },
+                 [&](ClientNonInviteTransaction& t) { t.start(std::move(request), ob); },
                  [](auto&) {},
              },
              entry.machine);
@@ -249,8 +249,7 @@ void TransactionLayer::index_ack_key(TransactionId id, Entry& entry) {
   // §17.2.3 (RFC 2543): the ACK carries the To tag of the final response.
   const auto& t = std::get<ServerInviteTransaction>(entry.machine);
   std::string key = entry.key.substr(0, entry.tag_pos);
-  if (t.last_response() == nullptr) return;
-  key.append(to_tag(*t.last_response()));
+  key.append(t.final_to_tag());
   if (key == entry.key) return;
   // If another transaction already owns that key, it keeps it.
   if (server_index_.emplace(key, id).second) entry.ack_key = std::move(key);
@@ -309,8 +308,7 @@ std::optional<TransactionId> TransactionLayer::find_invite_for_cancel(const Mess
 const Message* TransactionLayer::client_request(TransactionId txn) const {
   auto it = table_.find(txn);
   if (it == table_.end()) return nullptr;
-  if (auto* t = std::get_if<ClientInviteTransaction>(&it->second.machine)) return &t->request();
-  if (auto* t = std::get_if<ClientNonInviteTransaction>(&it->second.machine)) return &t->request();
+  if (auto* t = std::get_if<ClientInviteTransaction>(&it->second.machine)) return t->request();
   return nullptr;
 }
 

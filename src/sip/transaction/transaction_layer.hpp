@@ -86,7 +86,9 @@ class TransactionLayer {
 
   // RFC 3261 §9.2: the INVITE server transaction a CANCEL cancels.
   std::optional<TransactionId> find_invite_for_cancel(const Message& cancel) const;
-  // The request a client transaction sent (to build its CANCEL with build_cancel).
+  // The INVITE a client transaction sent, to build its CANCEL with
+  // build_cancel: until its final response, nullptr afterwards and for
+  // other methods (nothing else is cancelled, RFC 3261 §9.1).
   const Message* client_request(TransactionId txn) const;
 
   template <typename Machine>

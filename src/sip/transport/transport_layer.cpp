@@ -451,6 +451,10 @@ Result<FlowId, std::string> TransportLayer::send(const Message& message, const T
   return impl_->send_raw(serialize(message), target);
 }
 
+void TransportLayer::begin_send_batch() { impl_->on_batch_begin(); }
+
+void TransportLayer::end_send_batch() { impl_->on_batch_end(); }
+
 Result<FlowId, std::string> TransportLayer::send_raw(std::string bytes, const Target& target) {
   return impl_->send_raw(std::move(bytes), target);
 }

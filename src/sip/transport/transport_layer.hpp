@@ -58,6 +58,11 @@ class TransportLayer {
   // not be sent at all. Later failures arrive through on_send_failed.
   Result<FlowId, std::string> send(const Message& message, const Target& target);
   Result<FlowId, std::string> send_raw(std::string bytes, const Target& target);
+  // UDP sends issued between these two are queued and leave together
+  // (sendmmsg) at end_send_batch, as they do while a received batch is
+  // handled: for bursts from elsewhere (due timers, store completions).
+  void begin_send_batch();
+  void end_send_batch();
   // RFC 3261 §18.2.2: sends a response to where its top Via says, over
   // `flow` when that connection is still open.
   Result<FlowId, std::string> send_response(const Message& response, FlowId flow);

@@ -156,7 +156,8 @@ bool UdpSocket::send_to(std::string_view bytes, const udp::endpoint& to, bool de
   }
   out_.push_back(Outgoing{out_bytes_.size(), bytes.size(), to});
   out_bytes_.append(bytes);
-  if (!defer) flush();
+  // A long burst (timers after an overload) leaves a full batch at a time.
+  if (!defer || out_.size() - head_ >= kBatch) flush();
   return true;
 }
 

@@ -92,10 +92,10 @@ TEST(ClientInvite, AckForNon2xxIsBuiltFromTheInvite) {
   s.wire(make_response(inv, 404, "nf-tag"), udp_flow());
   const Action* send_ack = nullptr;
   for (const Action& a : s.actions()) {
-    if (a.kind == ActionKind::Send && a.message.method == Method::Ack) send_ack = &a;
+    if (a.kind == ActionKind::Send && sent_message(a).method == Method::Ack) send_ack = &a;
   }
   ASSERT_NE(send_ack, nullptr);
-  const Message& ack = send_ack->message;
+  const Message ack = sent_message(*send_ack);
   EXPECT_EQ(ack.method_text, "ACK");
   EXPECT_EQ(ack.request_uri.user, "bob");
   EXPECT_EQ(ack.request_uri.host, "example.com");

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "sip/message/parser.hpp"
 #include "sip/transaction/transaction_messages.hpp"
 
 namespace parley::sip::test {
@@ -21,6 +22,12 @@ Flow tcp_flow(std::uint64_t id) {
   f.reliable = true;
   f.transport = "TCP";
   return f;
+}
+
+Message sent_message(const Action& send) {
+  if (send.wire.empty()) return send.message;
+  auto parsed = parse_message(send.wire, Framing::Datagram);
+  return parsed.ok() ? std::move(parsed).value() : Message{};
 }
 
 std::string_view method_name(Method m) {
@@ -87,7 +94,8 @@ void Scenario::record(std::vector<Action>& out) {
     trace_ += std::to_string(elapsed_ms());
     trace_ += ':';
     trace_ += to_string(a.kind);
-    const Message& m = a.message;
+    const Message m = a.kind == ActionKind::Send ? sent_message(a) : Message{};
+    const Message& shown = a.kind == ActionKind::Send ? m : a.message;
     switch (a.kind) {
       case ActionKind::Send:
       case ActionKind::NewRequest:
@@ -95,7 +103,8 @@ void Scenario::record(std::vector<Action>& out) {
       case ActionKind::Ack:
       case ActionKind::StrayResponse:
         trace_ += ' ';
-        trace_ += m.is_request() ? std::string(method_name(m.method)) : std::to_string(m.status_code);
+        trace_ += shown.is_request() ? std::string(method_name(shown.method))
+                                     : std::to_string(shown.status_code);
         break;
       case ActionKind::Refused:
         trace_ += a.refusal == Refusal::Overload ? " overload" : " malformed";

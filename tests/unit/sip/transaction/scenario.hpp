@@ -22,6 +22,8 @@ Message make_request(Method method, std::string_view branch, std::string_view ho
 // A response to `request` with `to_tag` added to To (if not empty).
 Message make_response(const Message& request, int status, std::string_view to_tag = "totag");
 std::string_view method_name(Method m);
+// What a Send action sends, parsed back when it is in wire form.
+Message sent_message(const Action& send);
 
 class Scenario {
  public:

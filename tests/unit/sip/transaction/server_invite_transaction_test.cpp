@@ -47,7 +47,7 @@ TEST(ServerInvite, TryingIsBuiltFromTheInvite) {
   const Action* send = s.last(ActionKind::Send);
   ASSERT_NE(send, nullptr);
   EXPECT_EQ(send->flow.id, 9u);
-  const Message& t = send->message;
+  const Message t = sent_message(*send);
   EXPECT_EQ(t.status_code, 100);
   EXPECT_EQ(t.vias.size(), 2u);
   EXPECT_EQ(top_branch(t), "z9hG4bKsinv1");
@@ -88,7 +88,7 @@ TEST(ServerInvite, TryingDelayIsConfigurableAndTuMayAskForItAtOnce) {
   std::vector<Action> out;
   EXPECT_TRUE(s.layer().send_trying(s.last_new(), s.now(), out));
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].message.status_code, 100);
+  EXPECT_EQ(sent_message(out[0]).status_code, 100);
   s.advance(Millis{1000});
   EXPECT_EQ(s.take(), "0:NewRequest INVITE");  // the timer was stopped
 }

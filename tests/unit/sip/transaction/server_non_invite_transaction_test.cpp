@@ -133,7 +133,8 @@ TEST(ServerNonInvite, KeptResponseIsResentWhole) {
   s.wire(r, udp_flow());
   const auto& out = s.actions();
   ASSERT_FALSE(out.empty());
-  const Message& again = out.back().message;
+  ASSERT_EQ(out.back().kind, ActionKind::Send);
+  const Message again = sent_message(out.back());
   EXPECT_EQ(again.status_code, 200);
   EXPECT_EQ(again.call_id, ok.call_id);
   EXPECT_EQ(again.cseq.number, ok.cseq.number);

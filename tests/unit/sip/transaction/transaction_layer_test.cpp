@@ -215,6 +215,39 @@ TEST(TransactionLayer, ClientRequestIsKeptForBuildingCancel) {
   EXPECT_NE(cid, id);
 }
 
+TEST(TransactionLayer, ClientRequestIsDroppedOnceNothingCanCancelIt) {
+  for (int status : {200, 486}) {
+    Scenario s;
+    Message inv = make_request(Method::Invite, generate_branch());
+    TransactionId id = s.tu_request(inv, udp_flow());
+    s.wire(make_response(inv, 180), udp_flow());
+    EXPECT_NE(s.layer().client_request(id), nullptr);  // Proceeding: a CANCEL may follow
+    s.wire(make_response(inv, status), udp_flow());
+    EXPECT_TRUE(s.layer().contains(id));  // Timer M or D
+    EXPECT_EQ(s.layer().client_request(id), nullptr) << status;
+  }
+  Scenario s;
+  TransactionId id = s.tu_request(make_request(Method::Message, generate_branch()), udp_flow());
+  EXPECT_EQ(s.layer().client_request(id), nullptr);  // only an INVITE is ever cancelled
+}
+
+TEST(TransactionLayer, UdpRetransmissionsAreTheBytesFirstSent) {
+  Scenario s;
+  Message msg = make_request(Method::Message, generate_branch());
+  msg.body = "hello";
+  s.tu_request(msg, udp_flow());
+  s.advance(Millis{500});
+  s.advance(Millis{1000});
+  std::vector<std::string> sent;
+  for (const Action& a : s.actions()) {
+    if (a.kind == ActionKind::Send) sent.push_back(a.wire);
+  }
+  ASSERT_EQ(sent.size(), 3u);  // at 0, Timer E 500 ms, then 1 s later
+  EXPECT_EQ(sent[0], serialize(msg));
+  EXPECT_EQ(sent[1], sent[0]);
+  EXPECT_EQ(sent[2], sent[0]);
+}
+
 TEST(TransactionLayer, NextDeadlineIsTheEarliestTimer) {
   Scenario s;
   EXPECT_EQ(s.layer().next_deadline(), std::nullopt);
