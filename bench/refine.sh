@@ -17,7 +17,8 @@
 #   LOG            step lines are appended here, in run-bench.sh's format,
 #                  after a "refine:" line (bench/report.sh reads both)
 # env:   PIDFILE (the server's pid file; its children count too), CTL (Kamailio's
-#        control socket, default REFERENCE_DIR/var/kamailio_ctl; "none" for Parley), STEP_S (10),
+#        control socket, default REFERENCE_DIR/var/kamailio_ctl; "none" for Parley),
+#        METRICS (Parley's /metrics URL, for its pending transactions), STEP_S (10),
 #        HOLD_MS (1000), MAX_STEPS (3), TOL_PCT (5). 127.0.0.1 only.
 set -u
 REF=${1:?usage: refine.sh REFERENCE_DIR PORT SEARCH_OUTPUT LOG}
@@ -63,17 +64,23 @@ bounds() {
   sed -n "s/^$1 *max_rate= *\([0-9]*\)\/s.*first_failing=\([0-9]*\).*/\1 \2/p" "$SEARCH" | tail -n 1
 }
 
-# Kamailio's transactions still pending (its control socket, as run-bench.sh
-# reads it); 0 for a server without one.
+# The server's transactions still pending: Kamailio's through its control
+# socket (tm.stats, as run-bench.sh reads it), Parley's from its /metrics
+# (METRICS); 0 for a server with neither.
 pending_transactions() {
   local ctl=${CTL:-$REF/var/kamailio_ctl} t=""
-  [ -S "$ctl" ] && t=$(kamcmd -s "unix:$ctl" tm.stats 2>/dev/null | awk '$1 == "current:" {print $2}')
+  if [ -S "$ctl" ]; then
+    t=$(kamcmd -s "unix:$ctl" tm.stats 2>/dev/null | awk '$1 == "current:" {print $2}')
+  elif [ -n "${METRICS:-}" ]; then
+    t=$(curl -sf --max-time 2 "$METRICS" | awk '$1 == "parley_sip_transactions" {print $2}')
+  fi
   echo "${t:-0}"
 }
 
-# Waits (up to 40 s) until the server is idle and (Kamailio) its
-# transactions have drained, as run-bench.sh does, so a failed step does not
-# spill into the next one.
+# Waits (up to 40 s) until the server is idle and its transactions have
+# drained, as run-bench.sh does for Kamailio, so a failed step does not
+# spill into the next one. run-bench.sh can only see Kamailio's
+# transactions; here both servers' count.
 cooldown() {
   local i c0
   sleep 2
@@ -81,6 +88,15 @@ cooldown() {
     c0=$(server_ticks); sleep 1
     [ $(($(server_ticks) - c0)) -le $((HZ / 10)) ] && [ "$(pending_transactions)" -lt 2000 ] && return
   done
+}
+
+# cooldown, noting in the log when it waited for more than the minimum.
+cooldown_logged() {
+  local t0 t1 left
+  t0=$(date +%s)
+  cooldown
+  t1=$(date +%s); left=$(pending_transactions)
+  [ $((t1 - t0)) -le 3 ] || log "  (waited $((t1 - t0)) s for the server to go idle, $left transactions left)"
 }
 
 # step NAME XML RATE HOLD [sipp args] -> 0 when it passes; logs the step.
@@ -113,7 +129,7 @@ step() {
   ach=$(awk -v ok="$ok" -v el="$el" -v h="$hold" 'BEGIN {d = el - h / 1000; printf "%d", (d > 0 ? ok / d : 0)}')
   us=$(awk -v t="$((c1 - c0))" -v hz="$HZ" -v n="$((ok + fail))" 'BEGIN {printf "%d", (n ? t / hz / n * 1e6 : 0)}')
   log "  $name rate=$rate calls=$n ok=$ok fail=$fail$note achieved=${ach}/s | cpu: server=$(awk -v t="$((c1 - c0))" -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%d", t / hz / (b - a) * 100}')% (${us}us/call) uac=$(awk -v g0="$g0" -v g1="$g1" -v a="$t0" -v b="$t1" 'BEGIN {printf "%d", (g1 - g0) / (b - a) * 100}')%"
-  cooldown
+  cooldown_logged
   [ $((ok + fail)) -eq "$n" ] && awk -v f="$fail" -v n="$n" -v a="$ach" -v r="$rate" \
     'BEGIN {exit !(f / n < 0.001 && a >= 0.95 * r)}'
 }
@@ -137,6 +153,7 @@ refine() {
 
 log "refine: between the search's highest passing and lowest failing rates (${STEP_S}s steps, within ${TOL_PCT}%, at most $MAX_STEPS steps)"
 INF=$CSV
+cooldown_logged   # the search's last cooldown looked at the CPU only
 refine register register.xml 0 -key contact 127.0.0.1:5081 -key expires 3600 -auth_uri "sip:$HOST"
 INF=$WORK/targets.csv
 for sc in message call; do

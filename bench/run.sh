@@ -8,6 +8,7 @@
 # usage: bench/run.sh            (`make bench` builds build-release/parley first)
 # env:   NUSERS       users registered in the memory phase (default 100000)
 #        PARLEY_PORT  Parley's UDP port (default 5090; Kamailio's reference uses 5070)
+#        PARLEY_HTTP_PORT  Parley's HTTP port, for /metrics (default 18090)
 #        PARLEY_BIN   binary under test (default build-release/parley)
 #        BENCH_REF    the reference folder (default ../shared/bench/kamailio)
 #        ONLY         "parley" or "kamailio" to run one side only (no ratios then)
@@ -24,6 +25,7 @@ REFINE=${REFINE:-1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NUSERS=${NUSERS:-100000}
 PORT=${PARLEY_PORT:-5090}
+HTTP_PORT=${PARLEY_HTTP_PORT:-18090}
 BIN=${PARLEY_BIN:-$ROOT/build-release/parley}
 REF=${BENCH_REF:-$ROOT/../shared/bench/kamailio}
 [ -d "$REF" ] || REF=/work/shared/bench/kamailio
@@ -96,7 +98,9 @@ EOF
 if "$BIN" config default 2>/dev/null | grep -q '^digest_algorithms'; then
   echo 'digest_algorithms = ["MD5"]' >> "$CFG"
 fi
-printf '\n[log]\nlevel = "warn"\n' >> "$CFG"
+# /metrics: refine.sh waits for Parley's transactions to drain between steps
+# as the reference waits for Kamailio's (tm.stats).
+printf '\n[http]\nlisten = "127.0.0.1:%s"\n\n[log]\nlevel = "warn"\n' "$HTTP_PORT" >> "$CFG"
 # users.csv lines: userN;[authentication username=userN password=pwN]
 awk -F'[;= \\]]' 'NR > 1 {print $1 ",," $4 "," $6}' "$K/var/users.csv" > "$WORK/users-import.csv"
 head -n 1 "$WORK/users-import.csv" | grep -qx 'user1,,user1,pw1' \
@@ -109,6 +113,7 @@ echo "bench: imported $(wc -l < "$WORK/users-import.csv") users in $(awk -v a="$
 PCMD="$BIN --data $DATA serve --config $CFG"
 if [ "$ONLY" != kamailio ]; then
   if ss -Hlun "sport = :$PORT" | grep -q .; then echo "bench: UDP port $PORT is busy" >&2; exit 1; fi
+  if ss -Hltn "sport = :$HTTP_PORT" | grep -q .; then echo "bench: TCP port $HTTP_PORT is busy" >&2; exit 1; fi
   "$BIN" --data "$DATA" serve --config "$CFG" > "$WORK/parley.log" 2>&1 < /dev/null &
   PARLEY_PID=$!
   echo "$PARLEY_PID" > "$WORK/parley.pid"
@@ -120,7 +125,7 @@ if [ "$ONLY" != kamailio ]; then
     sleep 0.1
   done
   echo "bench: parley pid $PARLEY_PID listening on udp:127.0.0.1:$PORT"
-  run_bench parley "$PORT" PIDFILE="$WORK/parley.pid" CTL=none
+  run_bench parley "$PORT" PIDFILE="$WORK/parley.pid" CTL=none METRICS="http://127.0.0.1:$HTTP_PORT/metrics"
   kill -TERM "$PARLEY_PID"
   for _ in $(seq 100); do kill -0 "$PARLEY_PID" 2>/dev/null || break; sleep 0.1; done
   PARLEY_PID=

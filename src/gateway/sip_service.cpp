@@ -486,6 +486,21 @@ sip::Uri SipService::own_uri() const {
   return u;
 }
 
+SipSnapshot SipService::snapshot() const {
+  const Impl& s = *impl_;
+  SipSnapshot out;
+  if (s.proxy) {
+    out.transactions = s.proxy->transactions().size();
+    out.transaction_timers = s.proxy->transactions().timer_count();
+    out.transaction_stats = s.proxy->transactions().stats();
+    out.proxy_stats = s.proxy->stats();
+  }
+  out.bindings = s.registrar.binding_count();
+  out.aors = s.registrar.aor_count();
+  out.transport = s.transport.counters();
+  return out;
+}
+
 const UserDirectory& SipService::directory() const { return impl_->directory; }
 
 const std::string& SipService::domain() const { return impl_->config.domain; }

@@ -17,6 +17,7 @@
 #include "gateway/web_endpoints.hpp"
 #include "sip/message/message.hpp"
 #include "sip/proxy/endpoint.hpp"
+#include "sip/proxy/proxy.hpp"
 #include "sip/transport/transport_types.hpp"
 
 namespace boost::asio {
@@ -43,6 +44,20 @@ struct SipServiceConfig {
   // User agents that fail on a SHA-256 challenge even with MD5 beside it.
   std::vector<std::string> md5_only_agents = {"baresip", "sipp"};
 };
+
+// What /metrics shows of the SIP side: copies, taken on the core thread.
+struct SipSnapshot {
+  std::size_t transactions = 0;       // live, including those waiting out Timers J, K, L, M, D
+  std::size_t transaction_timers = 0;
+  std::size_t bindings = 0;
+  std::size_t aors = 0;
+  sip::TransactionStats transaction_stats;
+  sip::ProxyStats proxy_stats;
+  sip::transport::TransportCounters transport;
+};
+
+// Prometheus text exposition (format 0.0.4) of a snapshot, appended to `out`.
+void write_prometheus(const SipSnapshot& s, std::string& out);
 
 class SipService {
  public:
@@ -82,6 +97,8 @@ class SipService {
   // Forks a request a SipEvents took to these endpoints (480 when none).
   void forward(sip::TransactionId txn, sip::Message request, const sip::Flow& from,
                std::vector<sip::Endpoint> endpoints);
+  // The SIP layers' counters and gauges now, for /metrics.
+  SipSnapshot snapshot() const;
   // Runs `work` (forwards, answers, originations ...) with its UDP sends
   // queued and sent together (sendmmsg) when it returns.
   void batch_sends(const std::function<void()>& work);

@@ -104,6 +104,12 @@ struct WebService::Impl final : web::ApiDelegate, WebEndpoints, WebPort {
 
   web::ChatDelegate* chat() override { return &chat_service; }
 
+  std::string metrics() override {
+    std::string out;
+    write_prometheus(sip.snapshot(), out);
+    return out;
+  }
+
   void on_session_online(web::WebSessionId session, const web::UserInfo& user) override {
     agent.session_online(session, user.name);
     presence.set_web_online(session.value(), user.name, true);

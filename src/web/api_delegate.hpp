@@ -72,6 +72,8 @@ class ApiDelegate {
   // Rooms, history, search, buddies and presence status (chat_delegate.hpp);
   // nullptr when the server runs without chat: those routes then answer 404.
   virtual ChatDelegate* chat() { return nullptr; }
+  // The server's counters in Prometheus text format (GET /metrics).
+  virtual std::string metrics() { return {}; }
 };
 
 }  // namespace parley::web

@@ -48,6 +48,11 @@ Result<LoginBody, std::string> parse_login(std::string_view body) {
   return LoginBody{std::string(u), std::string(p)};
 }
 
+// `ip` is the connection's peer as the socket gave it (an IP literal).
+bool is_loopback(std::string_view ip) {
+  return ip.starts_with("127.") || ip == "::1" || ip.starts_with("::ffff:127.");
+}
+
 HttpResponse not_allowed() {
   return error_response(405, "method_not_allowed", "method not allowed on this path");
 }
@@ -84,6 +89,7 @@ void Api::Impl::handle_request(const HttpRequest& request,
     return respond(json_response(
         200, json::serialize(json::object{{"api", 1}, {"server", config.server_name}})));
   }
+  if (path == "/metrics") return respond(metrics(request));
   if (path == "/api/v1/ws") {
     if (method != "GET") return respond(not_allowed());
     return respond(error_response(400, "bad_request", "WebSocket upgrade required"));
@@ -95,6 +101,17 @@ void Api::Impl::handle_request(const HttpRequest& request,
   }
   if (chat_request(request, respond)) return;
   respond(error_response(404, "not_found", "no such API path"));
+}
+
+HttpResponse Api::Impl::metrics(const HttpRequest& request) {
+  // Operational detail for the host's own scraper, not for the browsers
+  // this listener serves: others are told there is nothing here.
+  if (!is_loopback(request.client_ip)) return error_response(404, "not_found", "no such path");
+  if (request.method != "GET") return not_allowed();
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = delegate.metrics();
+  return r;
 }
 
 void Api::Impl::login(const HttpRequest& request,

@@ -49,6 +49,8 @@ struct Api::Impl {
   // ---- api_http.cpp ----
   void handle_request(const HttpRequest& request, const std::function<void(HttpResponse)>& respond);
   void login(const HttpRequest& request, const std::function<void(HttpResponse)>& respond);
+  // GET /metrics: the delegate's Prometheus text, for loopback clients only.
+  HttpResponse metrics(const HttpRequest& request);
   void finish_login(const std::string& user, const std::string& client_ip,
                     const std::string& user_agent, const std::optional<UserInfo>& found,
                     const std::function<void(HttpResponse)>& respond);

@@ -165,7 +165,7 @@ class HttpSession final : public Connection,
     const std::string_view path = target.substr(0, target.find('?'));
     if (path == "/api/v1/ws" && beast::websocket::is_upgrade(req)) {
       upgrade();
-    } else if (path.starts_with("/api/")) {
+    } else if (path.starts_with("/api/") || path == "/metrics") {
       to_handler();
     } else {
       const std::string_view method(req.method_string().data(), req.method_string().size());

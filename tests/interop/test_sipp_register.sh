@@ -69,4 +69,17 @@ if [ "$rc" != 0 ] || [ "$ok" != "$COUNT" ] || [ "$failed" != 0 ]; then
 	it_fail "SIPp exit $rc: $ok/$COUNT REGISTERs succeeded, $failed failed; $why"
 fi
 
+# The server's own count, as an operator's scraper reads it (GET /metrics):
+# every REGISTER was answered without leaving a transaction behind.
+if [ "$IT_SERVER_KIND" = parley ]; then
+	metrics=$(curl -sf --max-time 5 "http://127.0.0.1:$IT_HTTP_PORT/metrics") ||
+		it_fail "GET /metrics failed"
+	bindings=$(echo "$metrics" | awk '$1 == "parley_sip_registrar_bindings" {print $2}')
+	registered=$(echo "$metrics" | awk '$1 == "parley_sip_proxy_events_total{event=\"register_ok\"}" {print $2}')
+	it_log "metrics: bindings=$bindings register_ok=$registered"
+	[ "$bindings" = "$COUNT" ] || it_fail "/metrics shows $bindings bindings, expected $COUNT"
+	# (a REGISTER retransmitted under load is accepted again: at least COUNT)
+	[ "${registered:-0}" -ge "$COUNT" ] || it_fail "/metrics shows $registered REGISTERs accepted, expected $COUNT"
+fi
+
 it_pass "$COUNT users registered with digest auth by SIPp at $RATE/s: $ok successful, 0 failed"

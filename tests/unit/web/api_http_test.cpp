@@ -356,5 +356,21 @@ TEST(ApiHttpBoundary, ExceptionsBecome500) {
   EXPECT_EQ(error_code_of(got[0]), "internal");
 }
 
+TEST_F(ApiHttpTest, MetricsAreServedToLoopbackClientsOnly) {
+  for (const char* ip : {"127.0.0.1", "127.4.5.6", "::1", "::ffff:127.0.0.1"}) {
+    const HttpResponse r = call(http("GET", "/metrics", "", ip));
+    EXPECT_EQ(r.status, 200) << ip;
+    EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(r.body, "parley_sip_transactions 7\n");
+  }
+  // Elsewhere there is nothing to see, and not a hint that it exists.
+  for (const char* ip : {"203.0.113.5", "10.127.0.1", "::ffff:10.0.0.1", "fe80::1"}) {
+    const HttpResponse r = call(http("GET", "/metrics", "", ip));
+    EXPECT_EQ(r.status, 404) << ip;
+    EXPECT_EQ(r.body.find("parley_sip"), std::string::npos);
+  }
+  EXPECT_EQ(call(http("POST", "/metrics", "", "127.0.0.1")).status, 405);
+}
+
 }  // namespace
 }  // namespace parley::web::test

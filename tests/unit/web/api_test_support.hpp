@@ -56,8 +56,10 @@ class FakeDelegate : public ApiDelegate {
   void send_message(WebSessionId s, OutgoingMessage m) override { sent.emplace_back(s, m); }
   void ack_message(WebSessionId s, std::string id) override { acks.emplace_back(s, id); }
   ChatDelegate* chat() override { return chat_delegate; }
+  std::string metrics() override { return metrics_text; }
 
   int password_checks = 0;
+  std::string metrics_text = "parley_sip_transactions 7\n";
   bool defer = false;
   std::vector<std::function<void()>> pending;
   std::vector<std::string> events;
