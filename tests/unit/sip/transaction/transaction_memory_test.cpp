@@ -44,18 +44,31 @@ struct Footprint {
   std::size_t alive = 0;
 };
 
-// n REGISTERs answered with `status` (a 200 with the binding, or a 401
-// challenge), all left in Completed as over UDP.
-Footprint measure(int n, int status, TransactionConfig config = {}) {
+const TimePoint kNow = TimePoint{} + 1000h;
+const Flow kUdpPeer{0, false, "127.0.0.1", 5080, "UDP"};
+
+// Heap per transaction after `one(layer, i, out)` ran for i = 1..n on a
+// fresh layer, and how many transactions are then alive.
+template <typename One>
+Footprint footprint(int n, One one, TransactionConfig config = {}) {
   config.max_transactions = static_cast<std::size_t>(n) + 10;
-  const TimePoint now = TimePoint{} + 1000h;
-  const Flow from{0, false, "127.0.0.1", 5080, "UDP"};
   auto layer = std::make_unique<TransactionLayer>(config);
   std::vector<Action> out;
   const std::size_t before = heap_in_use();
   for (int i = 1; i <= n; ++i) {
     out.clear();
-    layer->on_message(sipp_register(i, status == 200), from, now, out);
+    one(*layer, i, out);
+  }
+  out.clear();
+  out.shrink_to_fit();
+  return Footprint{static_cast<double>(heap_in_use() - before) / n, layer->size()};
+}
+
+// n REGISTERs answered with `status` (a 200 with the binding, or a 401
+// challenge), all left in Completed as over UDP.
+Footprint measure(int n, int status, TransactionConfig config = {}) {
+  return footprint(n, [status](TransactionLayer& layer, int i, std::vector<Action>& out) {
+    layer.on_message(sipp_register(i, status == 200), kUdpPeer, kNow, out);
     const Action& created = out.front();
     Message resp = build_response(created.message, status, status == 200 ? "OK" : "Unauthorized",
                                   "5cd6444494d57a73");
@@ -70,14 +83,8 @@ Footprint measure(int n, int status, TransactionConfig config = {}) {
     }
     const TransactionId id = created.txn;
     out.clear();
-    layer->send_response(id, std::move(resp), now, out);
-  }
-  out.clear();
-  out.shrink_to_fit();
-  Footprint f;
-  f.alive = layer->size();
-  f.per_transaction = static_cast<double>(heap_in_use() - before) / n;
-  return f;
+    layer.send_response(id, std::move(resp), kNow, out);
+  }, config);
 }
 
 TEST(TransactionMemory, CompletedRegisterTransactions) {
@@ -113,51 +120,29 @@ Message relayed(Method method, int i, std::size_t body) {
 // n client transactions over UDP that received `status`: non-INVITEs wait
 // out Timer K, INVITEs Timer M (2xx) or D (3xx-6xx).
 Footprint measure_client(int n, Method method, int status) {
-  TransactionConfig config;
-  config.max_transactions = static_cast<std::size_t>(n) + 10;
-  const TimePoint now = TimePoint{} + 1000h;
-  const Flow to{0, false, "127.0.0.1", 5081, "UDP"};
-  auto layer = std::make_unique<TransactionLayer>(config);
-  std::vector<Action> out;
-  const std::size_t before = heap_in_use();
-  for (int i = 1; i <= n; ++i) {
+  return footprint(n, [method, status](TransactionLayer& layer, int i, std::vector<Action>& out) {
     Message request = relayed(method, i, 300);
     Message response = build_response(request, status, "Whatever", "uas-tag");
+    ASSERT_TRUE(layer.send_request(std::move(request), kUdpPeer, kNow, out).ok());
     out.clear();
-    if (!layer->send_request(std::move(request), to, now, out).ok()) return {};
-    out.clear();
-    layer->on_message(std::move(response), to, now, out);
-  }
-  out.clear();
-  out.shrink_to_fit();
-  return Footprint{static_cast<double>(heap_in_use() - before) / n, layer->size()};
+    layer.on_message(std::move(response), kUdpPeer, kNow, out);
+  });
 }
 
 // n server INVITE transactions over UDP answered with `status` by the TU:
 // Accepted (2xx, Timer L) or Completed (3xx-6xx, Timers G and H).
 Footprint measure_server_invite(int n, int status) {
-  TransactionConfig config;
-  config.max_transactions = static_cast<std::size_t>(n) + 10;
-  const TimePoint now = TimePoint{} + 1000h;
-  const Flow from{0, false, "127.0.0.1", 5080, "UDP"};
-  auto layer = std::make_unique<TransactionLayer>(config);
-  std::vector<Action> out;
-  const std::size_t before = heap_in_use();
-  for (int i = 1; i <= n; ++i) {
+  return footprint(n, [status](TransactionLayer& layer, int i, std::vector<Action>& out) {
     Message invite = relayed(Method::Invite, i, 300);
     invite.vias.erase(invite.vias.begin());  // as received, before our Via
-    out.clear();
-    layer->on_message(std::move(invite), from, now, out);
+    layer.on_message(std::move(invite), kUdpPeer, kNow, out);
     const Action& created = out.front();
     Message resp = build_response(created.message, status, "Whatever", "uas-tag");
     resp.body.assign(status < 300 ? 300 : 0, 'v');
     const TransactionId id = created.txn;
     out.clear();
-    layer->send_response(id, std::move(resp), now, out);
-  }
-  out.clear();
-  out.shrink_to_fit();
-  return Footprint{static_cast<double>(heap_in_use() - before) / n, layer->size()};
+    layer.send_response(id, std::move(resp), kNow, out);
+  });
 }
 
 // A forwarded MESSAGE's client transaction keeps nothing of its request
