@@ -4,7 +4,8 @@
 // For 3xx-6xx the transaction builds and sends the ACK itself (§17.1.1.3).
 // The parsed INVITE is kept only while a CANCEL may still be built from it
 // (Calling, Proceeding); what UDP retransmits (the INVITE for Timer A, the
-// ACK in Completed) is kept in wire form. Owned by TransactionLayer; driven through an Outbox. Thread: core.
+// ACK in Completed) is kept in wire form. Owned by TransactionLayer; driven
+// through an Outbox. Thread: core.
 #pragma once
 
 #include <cstdint>
