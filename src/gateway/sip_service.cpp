@@ -64,7 +64,19 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver, sip::LocalSe
   bool send_wire(std::string_view bytes, const sip::Flow& flow, sip::TransactionId txn) override {
     // A browser session takes parsed messages only.
     if (flow.transport == kWebTransport) return sip::SipSender::send_wire(bytes, flow, txn);
-    return sent_on(transport.send_raw(std::string(bytes), target_of(flow)), flow, txn);
+    return sent_on(transport.send_bytes(bytes, target_of(flow)), flow, txn);
+  }
+
+  // Runs `work` with its UDP sends leaving together at the end, even if it throws.
+  template <typename Work>
+  void batched(Work&& work) {
+    struct Flush {
+      sip::transport::TransportLayer& t;
+      ~Flush() { t.end_send_batch(); }
+    };
+    transport.begin_send_batch();
+    Flush flush{transport};
+    work();
   }
 
   static sip::transport::Target target_of(const sip::Flow& flow) {
@@ -248,9 +260,7 @@ struct SipService::Impl final : sip::SipSender, sip::ProxyObserver, sip::LocalSe
       if (ec) return;
       armed = TimePoint::max();
       // After an overload one slot may hold thousands of retransmissions.
-      transport.begin_send_batch();
-      proxy->on_timer(SteadyClock::now());
-      transport.end_send_batch();
+      batched([this] { proxy->on_timer(SteadyClock::now()); });
       rearm();
     });
   }
@@ -391,11 +401,7 @@ void SipService::answer(sip::TransactionId txn, const sip::Message& request, int
   s.rearm();
 }
 
-void SipService::batch_sends(const std::function<void()>& work) {
-  impl_->transport.begin_send_batch();
-  work();
-  impl_->transport.end_send_batch();
-}
+void SipService::batch_sends(const std::function<void()>& work) { impl_->batched(work); }
 
 void SipService::forward(sip::TransactionId txn, sip::Message request, const sip::Flow& from,
                          std::vector<sip::Endpoint> endpoints) {

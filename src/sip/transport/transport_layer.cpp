@@ -77,6 +77,10 @@ class TransportLayer::Impl final : public UdpSocket::Host,
   Status<std::string> start();
   void close();
   Result<FlowId, std::string> send_raw(std::string bytes, const Target& t);
+  Result<FlowId, std::string> send_udp_checked(std::string_view bytes, const Target& t) {
+    if (closed_ || !started_) return fail(std::string("transport not running"));
+    return send_udp(bytes, t);
+  }
 
   // UdpSocket::Host, StreamAcceptor::Host, StreamConnection::Host.
   void on_batch_begin() override { in_udp_batch_ = true; }
@@ -323,8 +327,8 @@ void TransportLayer::Impl::on_connection_closed(StreamConnection& c, std::string
 // ---- outbound --------------------------------------------------------------
 
 Result<FlowId, std::string> TransportLayer::Impl::send_raw(std::string bytes, const Target& t) {
+  if (t.protocol == Protocol::Udp) return send_udp_checked(bytes, t);
   if (closed_ || !started_) return fail(std::string("transport not running"));
-  if (t.protocol == Protocol::Udp) return send_udp(bytes, t);
   return send_stream(std::move(bytes), t);
 }
 
@@ -454,6 +458,12 @@ Result<FlowId, std::string> TransportLayer::send(const Message& message, const T
 void TransportLayer::begin_send_batch() { impl_->on_batch_begin(); }
 
 void TransportLayer::end_send_batch() { impl_->on_batch_end(); }
+
+Result<FlowId, std::string> TransportLayer::send_bytes(std::string_view bytes, const Target& target) {
+  // UDP sends from the caller's buffer; a stream needs its own copy to queue.
+  if (target.protocol == Protocol::Udp) return impl_->send_udp_checked(bytes, target);
+  return impl_->send_raw(std::string(bytes), target);
+}
 
 Result<FlowId, std::string> TransportLayer::send_raw(std::string bytes, const Target& target) {
   return impl_->send_raw(std::move(bytes), target);

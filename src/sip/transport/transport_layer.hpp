@@ -58,6 +58,8 @@ class TransportLayer {
   // not be sent at all. Later failures arrive through on_send_failed.
   Result<FlowId, std::string> send(const Message& message, const Target& target);
   Result<FlowId, std::string> send_raw(std::string bytes, const Target& target);
+  // The same for bytes the caller keeps: copied only when a stream queues them.
+  Result<FlowId, std::string> send_bytes(std::string_view bytes, const Target& target);
   // UDP sends issued between these two are queued and leave together
   // (sendmmsg) at end_send_batch, as they do while a received batch is
   // handled: for bursts from elsewhere (due timers, store completions).
