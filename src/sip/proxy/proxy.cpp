@@ -327,6 +327,11 @@ void Proxy::route_request(TransactionId txn, Message req, const Flow& from, Time
   }
   if (!authorize_sender(txn, req, from, now, /*relay=*/false, routed_by_us)) return;
   if (deps_.local && deps_.local->take(txn, req, from, now)) return;
+  // A To tag on a request that did not come along our Record-Route: no
+  // dialog we are on. Forking it would reach devices never in that dialog,
+  // and each silent one would hold a branch retransmitting for 32 s (SIPp
+  // sends such a BYE for every call it aborts). RFC 3261 §12.2.2.
+  if (!req.to.tag().empty() && !routed_by_us) return respond(txn, req, 481, now);
   Location loc = deps_.locator.locate(req.request_uri);
   switch (loc.status) {
     case Location::Status::Found:

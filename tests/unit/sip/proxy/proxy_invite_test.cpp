@@ -166,6 +166,31 @@ TEST_F(ProxyInviteTest, AckAndByeFollowTheRecordRoute) {
   EXPECT_EQ(statuses(up, bob_), std::vector<int>{200});
 }
 
+// A BYE with a To tag that did not come along our Record-Route is in no
+// dialog we are on. Forked to alice's devices it would reach phones that
+// were never in that dialog, and each unanswered branch would hold a
+// transaction retransmitting for 32 s. RFC 3261 §12.2.2: 481 at once.
+TEST_F(ProxyInviteTest, InDialogRequestNotAlongOurRouteIsAnswered481) {
+  Req bye;
+  bye.method = "BYE";
+  bye.ruri = "sip:alice@localhost";
+  bye.to_tag = "stale-dialog";
+  bye.call_id = "stale@test";
+  bye.branch = "z9hG4bKstale";
+  auto sent = deliver(bye, bob_);
+  EXPECT_EQ(statuses(sent, bob_), std::vector<int>{481});
+  EXPECT_TRUE(to_peer(sent, alice_phone_).empty());
+  EXPECT_TRUE(to_peer(sent, alice_desk_).empty());
+  // A stray ACK gets no answer and goes nowhere.
+  Req ack = bye;
+  ack.method = "ACK";
+  ack.branch = "z9hG4bKstale-ack";
+  EXPECT_TRUE(deliver(ack, bob_).empty());
+  // Nothing is left to retransmit.
+  EXPECT_TRUE(advance(40s).empty());
+  EXPECT_FALSE(proxy_->next_deadline().has_value());
+}
+
 TEST_F(ProxyInviteTest, ByeFromTheCalleeReachesTheCaller) {
   start_call();
   deliver(answer(phone_, 200, "t-phone", "<sip:alice-phone@192.0.2.11:5060>"), alice_phone_);
