@@ -171,20 +171,15 @@ TEST_F(ProxyInviteTest, AckAndByeFollowTheRecordRoute) {
 // were never in that dialog, and each unanswered branch would hold a
 // transaction retransmitting for 32 s. RFC 3261 §12.2.2: 481 at once.
 TEST_F(ProxyInviteTest, InDialogRequestNotAlongOurRouteIsAnswered481) {
-  Req bye;
-  bye.method = "BYE";
-  bye.ruri = "sip:alice@localhost";
-  bye.to_tag = "stale-dialog";
-  bye.call_id = "stale@test";
-  bye.branch = "z9hG4bKstale";
+  Req bye = in_dialog("BYE", "sip:alice@localhost", 2);
+  bye.extra.clear();  // no Route to us: not along our Record-Route
   auto sent = deliver(bye, bob_);
   EXPECT_EQ(statuses(sent, bob_), std::vector<int>{481});
   EXPECT_TRUE(to_peer(sent, alice_phone_).empty());
   EXPECT_TRUE(to_peer(sent, alice_desk_).empty());
   // A stray ACK gets no answer and goes nowhere.
-  Req ack = bye;
-  ack.method = "ACK";
-  ack.branch = "z9hG4bKstale-ack";
+  Req ack = in_dialog("ACK", "sip:alice@localhost", 2);
+  ack.extra.clear();
   EXPECT_TRUE(deliver(ack, bob_).empty());
   // Nothing is left to retransmit.
   EXPECT_TRUE(advance(40s).empty());
