@@ -366,6 +366,7 @@ void SipService::stop() {
       c.error_responses, c.send_failures, c.udp_send_drops, c.connections_accepted,
       c.connections_refused);
   s.transport.close();
+  for (auto& c : s.registrar.take_unreported_refreshes()) s.pending.push_back(std::move(c));
   s.flush();
 }
 

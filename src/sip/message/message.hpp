@@ -26,6 +26,8 @@ struct Param {
   std::string name;
   std::string value;
   bool has_value = false;
+
+  bool operator==(const Param&) const = default;
 };
 
 class Params {
@@ -41,6 +43,8 @@ class Params {
   bool empty() const { return items_.empty(); }
   // Writes ";a=b;c" as on the wire.
   void append_to(std::string& out) const;
+  // Same parameters, written the same way, in the same order.
+  bool operator==(const Params&) const = default;
 
  private:
   std::vector<Param> items_;
@@ -65,6 +69,8 @@ struct Uri {
   // address-of-record (RFC 3261 §10.3 step 5).
   std::string aor() const;
   std::string user_unescaped() const;
+  // Written the same way (not RFC 3261 §19.1.4 equivalence: see contact_key).
+  bool operator==(const Uri&) const = default;
 };
 
 // name-addr / addr-spec with header parameters (From, To, Contact, Route ...).

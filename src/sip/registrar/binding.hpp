@@ -41,11 +41,22 @@ struct Binding {
   std::optional<std::uint32_t> reg_id;  // RFC 5626 §4.2; only with an instance
   Source source;
   std::vector<std::string> path;  // RFC 3327 Path entries, topmost first
+  // The expiry this binding had when it was last reported in a
+  // BindingChange: what persistence holds.
+  TimePoint reported_expires_at{};
 
   // Whole seconds left, rounded up; 0 once expired.
   std::uint32_t remaining(TimePoint now) const;
 };
 
+// What the caller persists. A refresh is reported (Refreshed) when it
+// changed how the contact is reached (URI, q, instance, source, Path), moved
+// the expiry earlier, or moved it by at least a tenth of the interval since
+// the last report. A UA refreshing far more often than needed thus costs no
+// write per refresh; after a crash its binding is restored with at most a
+// tenth of its interval less, and it refreshes long before that runs out.
+// Call-ID and CSeq are not reasons to write: a stale pair can only make the
+// registrar accept a REGISTER it would have refused as out of order.
 struct BindingChange {
   enum class Kind : std::uint8_t { Added, Refreshed, Removed };
   Kind kind = Kind::Added;

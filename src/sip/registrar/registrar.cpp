@@ -59,6 +59,22 @@ void fill(Binding& b, const std::string& aor, const ContactUpdate& u, const Mess
   b.path = plan.path;
 }
 
+// Whether a refresh leaves the contact reached and identified as before:
+// only then may it go unreported (BindingChange).
+bool same_reach(const Binding& b, const ContactUpdate& u, const RegisterRequest& plan,
+                const Source& source) {
+  return b.uri == u.contact->uri && b.q_milli == u.q_milli && b.has_q == u.has_q &&
+         b.instance == u.instance && b.reg_id == u.reg_id && b.source == source &&
+         b.path == plan.path;
+}
+
+// A refresh whose expiry moved later by less than a tenth of its interval
+// since the last report is not worth a write (BindingChange).
+bool worth_reporting(const Binding& b, std::uint32_t interval_s) {
+  if (b.expires_at < b.reported_expires_at) return true;
+  return b.expires_at - b.reported_expires_at >= Seconds(interval_s) / 10;
+}
+
 // RFC 3261 §10.3 step 7: within one Call-ID, a lower CSeq is out of order
 // and fails as a whole. An equal CSeq can only be the same REGISTER again (a
 // UA never reuses a CSeq for another request): a retransmission, applied
@@ -97,8 +113,10 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
   }
 
   std::vector<Binding> next;
-  if (auto it = aors_.find(r.aor); it != aors_.end()) {
+  const auto it = aors_.find(r.aor);
+  if (it != aors_.end()) {
     // Bindings already past their time are gone, whatever expire() says yet.
+    next.reserve(it->second.bindings.size() + plan->updates.size());
     for (const auto& b : it->second.bindings) {
       if (b.expires_at > now) {
         next.push_back(b);
@@ -107,7 +125,8 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
       }
     }
   }
-  if (!apply(req, *plan, ctx, now, next, r)) {
+  bool modified = false;
+  if (!apply(req, *plan, ctx, now, next, r, modified)) {
     return refuse(std::move(r), r.status, r.reason);
   }
   r.contacts.reserve(next.size());
@@ -116,12 +135,13 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
                            [](const ContactUpdate& u) { return u.reg_id.has_value(); });
   log_->debug("register aor={} bindings={} changes={} source={}:{}:{}", r.aor, next.size(),
               r.changes.size(), ctx.source.transport, ctx.source.ip, ctx.source.port);
-  if (!r.changes.empty()) commit(r.aor, std::move(next));
+  if (modified || !r.changes.empty()) commit(it, r.aor, std::move(next));
   return r;
 }
 
 bool Registrar::apply(const Message& req, const RegisterRequest& plan, const RequestContext& ctx,
-                      TimePoint now, std::vector<Binding>& next, RegisterResult& r) const {
+                      TimePoint now, std::vector<Binding>& next, RegisterResult& r,
+                      bool& modified) const {
   auto abort = [&r](int status, std::string_view reason) {
     r.status = status;
     r.reason = reason;
@@ -151,8 +171,12 @@ bool Registrar::apply(const Message& req, const RegisterRequest& plan, const Req
       }
       const bool same_contact = next[i].key == u.key;
       if (!same_contact) r.changes.push_back({BindingChange::Kind::Removed, next[i]});
+      const bool quiet = same_contact && same_reach(next[i], u, plan, ctx.source);
       fill(next[i], r.aor, u, req, plan, ctx.source, now);
       touched[i] = true;
+      modified = true;
+      if (quiet && !worth_reporting(next[i], u.expires)) continue;
+      next[i].reported_expires_at = next[i].expires_at;
       r.changes.push_back({same_contact ? BindingChange::Kind::Refreshed : BindingChange::Kind::Added,
                            next[i]});
       continue;
@@ -170,6 +194,7 @@ bool Registrar::apply(const Message& req, const RegisterRequest& plan, const Req
     }
     Binding b;
     fill(b, r.aor, u, req, plan, ctx.source, now);
+    b.reported_expires_at = b.expires_at;
     r.changes.push_back({BindingChange::Kind::Added, b});
     next.push_back(std::move(b));
     touched.push_back(true);
@@ -178,7 +203,10 @@ bool Registrar::apply(const Message& req, const RegisterRequest& plan, const Req
 }
 
 void Registrar::commit(const std::string& aor, std::vector<Binding> next) {
-  auto it = aors_.find(aor);
+  commit(aors_.find(aor), aor, std::move(next));
+}
+
+void Registrar::commit(Map::iterator it, const std::string& aor, std::vector<Binding> next) {
   if (it != aors_.end()) {
     for (const auto& b : it->second.bindings) index(b, -1);
     binding_count_ -= it->second.bindings.size();
@@ -310,9 +338,22 @@ std::vector<Binding> Registrar::remove_aor(std::string_view aor) {
   return gone;
 }
 
+std::vector<BindingChange> Registrar::take_unreported_refreshes() {
+  std::vector<BindingChange> out;
+  for (auto& [aor, entry] : aors_) {
+    for (auto& b : entry.bindings) {
+      if (b.reported_expires_at == b.expires_at) continue;
+      b.reported_expires_at = b.expires_at;
+      out.push_back({BindingChange::Kind::Refreshed, b});
+    }
+  }
+  return out;
+}
+
 bool Registrar::restore(Binding binding, TimePoint now) {
   if (binding.expires_at <= now || binding.aor.empty()) return false;
   if (binding.key.empty()) binding.key = contact_key(binding.uri);
+  binding.reported_expires_at = binding.expires_at;  // it came from persistence
   std::vector<Binding> next;
   if (auto it = aors_.find(binding.aor); it != aors_.end()) next = it->second.bindings;
   const std::size_t i = find_key(next, binding.key);

@@ -38,7 +38,7 @@ struct RegisterResult {
   std::uint32_t min_expires = 0;     // set with 423: the Min-Expires value
   std::string aor;
   std::vector<NameAddr> contacts;    // with 200: every current binding, each with ;expires=N
-  std::vector<BindingChange> changes;  // to persist (by aor + binding.key)
+  std::vector<BindingChange> changes;  // to persist (by aor + binding.key); see BindingChange
   // RFC 5626 §6: a reg-id was honoured, so the 200 carries "Require: outbound".
   bool outbound = false;
 };
@@ -71,6 +71,9 @@ class Registrar {
   // An account was deleted or disabled.
   std::vector<Binding> remove_aor(std::string_view aor);
 
+  // The refreshes not reported yet (BindingChange), now reported: written at
+  // a clean stop, a restart restores every binding with its exact expiry.
+  std::vector<BindingChange> take_unreported_refreshes();
   // Loads a persisted binding at start; an expired one or one beyond the
   // per-AOR limit is dropped (false). Replaces a binding with the same key.
   bool restore(Binding binding, TimePoint now);
@@ -93,8 +96,10 @@ class Registrar {
 
   RegisterResult refuse(RegisterResult r, int status, std::string_view reason);
   bool apply(const Message& req, const RegisterRequest& plan, const RequestContext& ctx,
-             TimePoint now, std::vector<Binding>& next, RegisterResult& result) const;
+             TimePoint now, std::vector<Binding>& next, RegisterResult& result,
+             bool& modified) const;
   void commit(const std::string& aor, std::vector<Binding> next);
+  void commit(Map::iterator it, const std::string& aor, std::vector<Binding> next);
   void index(const Binding& b, int delta);
   void schedule(Map::iterator it);
 

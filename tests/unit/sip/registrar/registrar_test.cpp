@@ -114,6 +114,84 @@ TEST_F(RegistrarTest, RefreshRemoveAndQuery) {
   EXPECT_FALSE(registrar_.is_registered_source("alice", "UDP", "192.0.2.1", 5060));
 }
 
+// A UA refreshing far more often than its interval needs: every refresh is
+// applied and answered, but only one that moved the expiry by a tenth of the
+// interval since the last report is handed over for persistence.
+TEST_F(RegistrarTest, FrequentRefreshIsAppliedButReportedOnlyOnceItMovesATenth) {
+  Req r;
+  r.expires = "600";
+  ASSERT_EQ(reg(r, t0_).changes.size(), 1u);
+  r.cseq = 2;
+  auto quiet = reg(r, t0_ + 30s);
+  ASSERT_EQ(quiet.status, 200);
+  EXPECT_TRUE(quiet.changes.empty());
+  ASSERT_EQ(quiet.contacts.size(), 1u);
+  EXPECT_EQ(expires_of(quiet.contacts[0]), "600");
+  EXPECT_EQ(registrar_.contacts("alice", t0_)[0].expires_at, t0_ + 630s);
+  r.cseq = 3;
+  EXPECT_TRUE(reg(r, t0_ + 59s).changes.empty());
+
+  r.cseq = 4;
+  auto due = reg(r, t0_ + 60s);
+  ASSERT_EQ(due.changes.size(), 1u);
+  EXPECT_EQ(due.changes[0].kind, BindingChange::Kind::Refreshed);
+  EXPECT_EQ(due.changes[0].binding.expires_at, t0_ + 660s);
+  EXPECT_TRUE(registrar_.take_unreported_refreshes().empty());
+
+  // What a clean stop writes: the refreshes still unreported, once.
+  r.cseq = 5;
+  EXPECT_TRUE(reg(r, t0_ + 61s).changes.empty());
+  auto pending = registrar_.take_unreported_refreshes();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].kind, BindingChange::Kind::Refreshed);
+  EXPECT_EQ(pending[0].binding.expires_at, t0_ + 661s);
+  EXPECT_EQ(pending[0].binding.cseq, 5u);
+  EXPECT_TRUE(registrar_.take_unreported_refreshes().empty());
+}
+
+TEST_F(RegistrarTest, RefreshThatChangesReachOrShortensTheExpiryIsReportedAtOnce) {
+  Req r;
+  r.expires = "600";
+  reg(r, t0_);
+  auto refresh = [&](TimePoint at) {
+    ++r.cseq;
+    auto res = reg(r, at);
+    EXPECT_EQ(res.status, 200);
+    return res.changes.size() == 1 && res.changes[0].kind == BindingChange::Kind::Refreshed;
+  };
+  ctx_.source.port = 5070;  // NAT rebinding: another source port
+  EXPECT_TRUE(refresh(t0_ + 1s));
+  r.expires = "300";  // shorter: the stored expiry would outlive the grant
+  EXPECT_TRUE(refresh(t0_ + 2s));
+  r.contacts = {"<sip:alice@192.0.2.1:5060;ob>"};  // same contact, written otherwise
+  EXPECT_TRUE(refresh(t0_ + 3s));
+  r.contacts = {"<sip:alice@192.0.2.1:5060;ob>;q=0.5"};
+  EXPECT_TRUE(refresh(t0_ + 4s));
+  r.extra = {"Path: <sip:edge.example.com;lr>"};
+  EXPECT_TRUE(refresh(t0_ + 5s));
+  // A new Call-ID alone only orders requests: not a reason to write.
+  r.call_id = "call-2";
+  EXPECT_FALSE(refresh(t0_ + 6s));
+  EXPECT_EQ(registrar_.contacts("alice", t0_)[0].call_id, "call-2");
+}
+
+// A binding restored at start is what persistence holds: a refresh soon
+// after is not reported again.
+TEST_F(RegistrarTest, RestoredBindingCountsAsReported) {
+  Req r;
+  r.expires = "600";
+  auto first = reg(r, t0_);
+  ASSERT_EQ(first.changes.size(), 1u);
+  Registrar restarted;
+  ASSERT_TRUE(restarted.restore(first.changes[0].binding, t0_ + 5s));
+  ctx_.account = "alice";
+  r.cseq = 2;
+  auto res = restarted.handle_register(make(r), ctx_, t0_ + 10s);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_TRUE(res.changes.empty());
+  EXPECT_EQ(restarted.contacts("alice", t0_)[0].expires_at, t0_ + 610s);
+}
+
 TEST_F(RegistrarTest, ContactExpiresOverridesHeaderAndDefaultApplies) {
   Req r;
   r.contacts = {"<sip:a@192.0.2.1>;expires=120", "<sip:b@192.0.2.1>"};
