@@ -66,7 +66,7 @@ fuzz-ci:
 	$(MAKE) fuzz FUZZ_SECONDS=30
 
 bench: deps
-	@cmake --preset release >/dev/null
+	@cmake --preset release -DPARLEY_BENCH=ON >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 	./bench/run.sh
 

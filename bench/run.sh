@@ -58,6 +58,19 @@ snapshot_load() {
   ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "  %s%% %s\n", $1, $2}' | head -n 6
 }
 
+# The speed of this shared machine moves with its neighbours' load (the same
+# binary's micro benchmark has read 13.4 and 20.2 us per call 30 minutes
+# apart). The servers run one after the other, so a probe is taken before
+# each one's phase and after the last: the in-process REGISTER benchmark,
+# the same binary each time, so only the machine changes. Prints "-" when
+# the probe is not built (`make bench` builds it).
+PROBE=$ROOT/build-release/bench/micro/bench_sip_core
+speed_probe() {
+  [ -x "$PROBE" ] || { echo "-"; return; }
+  "$PROBE" --benchmark_filter='BM_RegisterCall/100000' --benchmark_format=csv 2>/dev/null |
+    awk -F, '/^"BM_RegisterCall/ {printf "%.1f", $4; found = 1} END {if (!found) printf "-"}'
+}
+
 # run_bench NAME HOST PORT [env...]: the reference's run-bench.sh, its log kept
 run_bench() {
   local name=$1 port=$2; shift 2
@@ -72,6 +85,8 @@ run_bench() {
 
 # 1. Kamailio: its own setup (users, start), the benchmark, stop.
 KCMD="$K/setup.sh $NUSERS && $K/run-bench.sh 127.0.0.1 5070 && $K/stop.sh"
+PROBE_KAMAILIO=$(speed_probe)
+echo "bench: machine speed probe before Kamailio: $PROBE_KAMAILIO us per call"
 if [ "$ONLY" != parley ]; then
   "$K/setup.sh" "$NUSERS"
   run_bench kamailio 5070 PIDFILE="$K/var/kamailio.pid"
@@ -111,6 +126,8 @@ t0=$(date +%s.%N)
 echo "bench: imported $(wc -l < "$WORK/users-import.csv") users in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
 
 PCMD="$BIN --data $DATA serve --config $CFG"
+PROBE_PARLEY=$(speed_probe)
+echo "bench: machine speed probe before Parley: $PROBE_PARLEY us per call"
 if [ "$ONLY" != kamailio ]; then
   if ss -Hlun "sport = :$PORT" | grep -q .; then echo "bench: UDP port $PORT is busy" >&2; exit 1; fi
   if ss -Hltn "sport = :$HTTP_PORT" | grep -q .; then echo "bench: TCP port $HTTP_PORT is busy" >&2; exit 1; fi
@@ -132,6 +149,14 @@ if [ "$ONLY" != kamailio ]; then
   grep -E ' (warning|error|critical) ' "$WORK/parley.log" | head -n 5 || true
 fi
 
+PROBE_END=$(speed_probe)
+echo "bench: machine speed probe at the end: $PROBE_END us per call"
+# Spread of the three probes, in percent of the fastest.
+PROBE_SPREAD=$(awk -v a="$PROBE_KAMAILIO" -v b="$PROBE_PARLEY" -v c="$PROBE_END" 'BEGIN {
+  if (a == "-" || b == "-" || c == "-") {print "-"; exit}
+  lo = a; hi = a; if (b < lo) lo = b; if (c < lo) lo = c; if (b > hi) hi = b; if (c > hi) hi = c
+  printf "%d", (hi / lo - 1) * 100 + 0.5}')
+
 # 3. The table.
 {
   echo "### Run $STAMP"
@@ -145,6 +170,10 @@ fi
   echo "- Parley: \`$PCMD\` then \`PIDFILE=parley.pid CTL=none $K/run-bench.sh 127.0.0.1 $PORT\`"
   echo "- load before Kamailio's run: $(tr '\n' ' ' < "$WORK/kamailio.load" 2>/dev/null || true)"
   echo "- load before Parley's run: $(tr '\n' ' ' < "$WORK/parley.load" 2>/dev/null || true)"
+  echo "- machine speed probe (\`bench_sip_core\` BM_RegisterCall/100000, CPU µs per call; lower is faster): $PROBE_KAMAILIO before Kamailio, $PROBE_PARLEY before Parley, $PROBE_END at the end (spread $PROBE_SPREAD%)"
+  if [ "$PROBE_SPREAD" != - ] && [ "$PROBE_SPREAD" -gt 10 ]; then
+    echo "- **the machine's speed moved by $PROBE_SPREAD% during this run: the two servers were not measured on an equally fast machine, and the ratios above are not a fair comparison**"
+  fi
   [ -z "${NOTE:-}" ] || echo "- note: $NOTE"
   echo "- logs: bench/results/$STAMP-kamailio.log, bench/results/$STAMP-parley.log"
 } > "$RES/$STAMP.md"
