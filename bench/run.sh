@@ -59,7 +59,7 @@ snapshot_load() {
 }
 
 # The speed of this shared machine moves with its neighbours' load (the same
-# binary's micro benchmark has read 13.4 and 20.2 us per call 30 minutes
+# binary's micro benchmark has read 13.4 and 20.2 us per call 25 minutes
 # apart). The servers run one after the other, so a probe is taken before
 # each one's phase and after the last: the in-process REGISTER benchmark,
 # the same binary each time, so only the machine changes. Prints "-" when
