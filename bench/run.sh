@@ -14,6 +14,8 @@
 #        ONLY         "parley" or "kamailio" to run one side only (no ratios then)
 #        NOTE         free text recorded with the run (what else was running ...)
 #        REFINE       0 to skip bench/refine.sh (the finer bisection after the search)
+#        CLIENTS      SIPp clients of bench/clients.sh's REGISTER search after it
+#                     (default 2; 1 skips it)
 #        and everything run-bench.sh reads (START_RATE, STEP_S, HOLD_MS, MEM_RATE, MAX_RATE)
 set -euo pipefail
 # The reference's default ceiling (32,000/s) is below 1.5x Kamailio's
@@ -22,6 +24,7 @@ set -euo pipefail
 # same higher ceiling.
 export MAX_RATE=${MAX_RATE:-64000}
 REFINE=${REFINE:-1}
+CLIENTS=${CLIENTS:-2}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NUSERS=${NUSERS:-100000}
 PORT=${PARLEY_PORT:-5090}
@@ -80,6 +83,9 @@ run_bench() {
   cp "$dir/log.txt" "$RES/$STAMP-$name.log"
   if [ "$REFINE" = 1 ]; then
     env "$@" "$ROOT/bench/refine.sh" "$K" "$port" "$WORK/$name.out" "$RES/$STAMP-$name.log"
+  fi
+  if [ "$CLIENTS" -gt 1 ]; then
+    env "$@" CLIENTS="$CLIENTS" "$ROOT/bench/clients.sh" "$K" "$port" "$RES/$STAMP-$name.log"
   fi
 }
 
