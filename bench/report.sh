@@ -53,6 +53,19 @@ END {
       ratio(best[2, s], best[1, s]), rate(sbest[1, s]), rate(sbest[2, s]), ratio(sbest[2, s], sbest[1, s]),
       rate(common), (kc > 0 ? kc " µs" : "-"), (pc > 0 ? pc " µs" : "-"), ratio(kc, pc)
   }
+  # Each server at its best: the higher of its one-client and its several-
+  # client REGISTER rate. More clients cost more CPU in all (each SIPp has its
+  # own overheads), which a CPU-bound server pays for with its rate, so the
+  # several-client row alone would favour the faster server.
+  if (multi != "") {
+    for (sd = 1; sd <= 2; sd++) {
+      one = best[sd, "register"] + 0; more = best[sd, multi] + 0
+      if (more > one) { top[sd] = more; how[sd] = " (" substr(multi, 11) " clients)" }
+      else { top[sd] = one; how[sd] = (one > 0 ? " (1 client)" : "") }
+    }
+    printf "| REGISTER with digest, each server at the higher of its two REGISTER rates | %s%s | %s%s | %s | | | | | |\n",
+      rate(top[1]), how[1], rate(top[2]), how[2], ratio(top[2], top[1])
+  }
   printf "| memory per registered contact (%s contacts), PSS | %s B | %s B | %s | | | | | |\n", fmt(nb[1] ? nb[1] : nb[2]), fmt(pss[1]), fmt(pss[2]), ratio(pss[2], pss[1])
   if (shm[1] > 0) printf "| memory per contact, Kamailio shm real_used | %s B | | | | | | | |\n", fmt(shm[1])
 }' "$k" "$p"
@@ -64,4 +77,5 @@ echo "Parley / Kamailio above 1 = Parley faster; for memory, below 1 = Parley sm
 echo "(user + system, all its processes) divided by the calls of the step at the highest rate both servers passed."
 echo "The row from several SIPp clients (if any) is REGISTER again, with the same steps and pass rule but the load"
 echo "split over that many SIPp processes, each with its own share of the users: one SIPp client thread tops out"
-echo "near 34,000-37,000 REGISTER calls/s here (bench/clients.sh)."
+echo "near 34,000-37,000 REGISTER calls/s here (bench/clients.sh). More clients cost more CPU in all, which a"
+echo "CPU-bound server pays for, so the comparison is of each server at its best of the two."
