@@ -10,6 +10,7 @@
 #include "net/tls_context.hpp"
 #include "sip/message/parser.hpp"
 #include "sip/message/serializer.hpp"
+#include "sip/transport/peer_address.hpp"
 #include "sip/transport/stream_acceptor.hpp"
 #include "sip/transport/stream_connection.hpp"
 #include "sip/transport/udp_socket.hpp"
@@ -20,48 +21,6 @@ namespace parley::sip::transport {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using asio::ip::udp;
-
-namespace {
-
-// Clients keep UDP NAT bindings open with tiny datagrams (CRLF, zeros); they
-// are not SIP and not errors.
-bool is_udp_keepalive(std::string_view bytes) {
-  if (bytes.size() > 4) return false;
-  for (char c : bytes) {
-    if (c != '\r' && c != '\n' && c != '\0' && c != ' ') return false;
-  }
-  return true;
-}
-
-std::string remote_key(Protocol p, std::string_view ip, std::uint16_t port) {
-  std::string key;
-  key.reserve(ip.size() + 8);
-  key += static_cast<char>('0' + static_cast<int>(p));
-  key += ip;
-  key += '|';
-  key += std::to_string(port);
-  return key;
-}
-
-// The sender's address as text, for every datagram. IPv4 is written here:
-// address::to_string goes through inet_ntop and sprintf, ~1% of the core
-// thread in the REGISTER benchmark's profile.
-std::string address_text(const asio::ip::address& a) {
-  if (!a.is_v4()) return a.to_string();
-  const auto bytes = a.to_v4().to_bytes();
-  char text[16];
-  char* p = text;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i > 0) *p++ = '.';
-    const unsigned v = bytes[i];
-    if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-    if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
-    *p++ = static_cast<char>('0' + v % 10);
-  }
-  return std::string(text, static_cast<std::size_t>(p - text));
-}
-
-}  // namespace
 
 class TransportLayer::Impl final : public UdpSocket::Host,
                                    public StreamAcceptor::Host,
