@@ -23,6 +23,9 @@ std::string to_lower(std::string_view s) {
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  // Most comparisons (header and parameter names, as clients write them)
+  // match byte for byte: one memcmp, no per-character folding.
+  if (a == b) return true;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (lower(a[i]) != lower(b[i])) return false;
   }
@@ -55,11 +58,11 @@ std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max) {
 
 std::string to_hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  std::string out(bytes.size() * 2, '\0');
+  char* o = out.data();
   for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
+    *o++ = kDigits[c >> 4];
+    *o++ = kDigits[c & 0xf];
   }
   return out;
 }

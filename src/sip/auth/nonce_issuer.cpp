@@ -1,10 +1,8 @@
 #include "sip/auth/nonce_issuer.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <cstring>
@@ -15,7 +13,10 @@ namespace parley::sip::auth {
 namespace {
 
 constexpr std::size_t kHeadBytes = 16;  // 8 bytes time, 8 bytes random
-constexpr std::size_t kTagBytes = 16;
+constexpr std::size_t kTagBytes = crypto_shorthash_siphashx24_BYTES;  // 16
+// Client texts up to this long are MACed in one pass with the head; the
+// source IP addresses Parley binds to are at most 45 characters.
+constexpr std::size_t kInlineClient = 64;
 constexpr std::size_t kRawBytes = kHeadBytes + kTagBytes;
 // A nonce stamped this far in the future is forged or from another clock.
 constexpr std::int64_t kFutureSlackMs = 2000;
@@ -56,8 +57,6 @@ bool from_hex(std::string_view text, unsigned char* out, std::size_t n) {
 
 }  // namespace
 
-void NonceIssuer::CtxDeleter::operator()(evp_mac_ctx_st* ctx) const { EVP_MAC_CTX_free(ctx); }
-
 NonceIssuer::NonceIssuer(Seconds lifetime) : lifetime_(lifetime) {
   unsigned char secret[32];
   if (RAND_bytes(secret, sizeof secret) != 1) {
@@ -71,48 +70,42 @@ NonceIssuer::NonceIssuer(Seconds lifetime, std::string_view secret) : lifetime_(
   init(secret);
 }
 
-NonceIssuer::~NonceIssuer() = default;
+NonceIssuer::~NonceIssuer() { sodium_memzero(key_.data(), key_.size()); }
 
 void NonceIssuer::init(std::string_view secret) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (mac == nullptr) throw std::runtime_error("nonce secret: no HMAC in OpenSSL");
-  ctx_.reset(EVP_MAC_CTX_new(mac));
-  EVP_MAC_free(mac);  // the context keeps its own reference
-  char digest[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (!ctx_ || EVP_MAC_init(ctx_.get(), reinterpret_cast<const unsigned char*>(secret.data()),
-                            secret.size(), params) != 1) {
-    throw std::runtime_error("nonce secret: HMAC init failed");
-  }
+  // sodium_init is idempotent and thread-safe; -1 means no usable randomness.
+  static const int rc = sodium_init();
+  if (rc < 0) throw std::runtime_error("nonce secret: sodium_init failed");
+  // A secret of any length becomes the 128-bit SipHash key.
+  static_assert(crypto_shorthash_siphashx24_KEYBYTES == 16);
+  crypto_generichash(key_.data(), key_.size(), reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), nullptr, 0);
 }
 
-bool NonceIssuer::tag(const unsigned char* head, std::string_view client, unsigned char* out) {
-  // A null key re-initialises the context with the key given at start-up,
-  // which saves a fetch and a key schedule per nonce.
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  std::size_t len = 0;
-  if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1 ||
-      EVP_MAC_update(ctx_.get(), head, kHeadBytes) != 1 ||
-      EVP_MAC_update(ctx_.get(), reinterpret_cast<const unsigned char*>(client.data()),
-                     client.size()) != 1 ||
-      EVP_MAC_final(ctx_.get(), mac, &len, sizeof mac) != 1 || len < kTagBytes) {
-    return false;
+void NonceIssuer::tag(const unsigned char* head, std::string_view client, unsigned char* out) const {
+  // SipHash-2-4 with a 128-bit tag is a keyed PRF made for short inputs: a
+  // nonce's MAC costs a few dozen nanoseconds, where HMAC-SHA-256 through
+  // OpenSSL's EVP_MAC cost about a tenth of a whole REGISTER exchange.
+  unsigned char msg[kHeadBytes + kInlineClient];
+  std::memcpy(msg, head, kHeadBytes);
+  std::size_t n = kHeadBytes;
+  if (client.size() <= kInlineClient) {
+    std::memcpy(msg + n, client.data(), client.size());
+    n += client.size();
+  } else {
+    // Longer (never a source address): the client's own MAC stands in for it.
+    crypto_shorthash_siphashx24(msg + n, reinterpret_cast<const unsigned char*>(client.data()),
+                                client.size(), key_.data());
+    n += kTagBytes;
   }
-  std::memcpy(out, mac, kTagBytes);
-  return true;
+  crypto_shorthash_siphashx24(out, msg, n, key_.data());
 }
 
 std::string NonceIssuer::issue(std::string_view client, TimePoint now) {
   unsigned char raw[kRawBytes];
   put_u64(raw, static_cast<std::uint64_t>(to_ms(now)));
   next_random(raw + 8);
-  if (!tag(raw, client, raw + kHeadBytes)) {
-    // OpenSSL broke after a successful start; the nonce then never verifies.
-    std::memset(raw + kHeadBytes, 0, kTagBytes);
-  }
+  tag(raw, client, raw + kHeadBytes);
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(kNonceLength, '0');
   for (std::size_t i = 0; i < kRawBytes; ++i) {
@@ -140,7 +133,7 @@ NonceCheck NonceIssuer::check(std::string_view nonce, std::string_view client, T
   unsigned char raw[kRawBytes];
   if (!from_hex(nonce, raw, kRawBytes)) return result;
   unsigned char expected[kTagBytes];
-  if (!tag(raw, client, expected)) return result;
+  tag(raw, client, expected);
   if (CRYPTO_memcmp(expected, raw + kHeadBytes, kTagBytes) != 0) return result;
   result.key = NonceKey{get_u64(raw + kHeadBytes), get_u64(raw + kHeadBytes + 8)};
   result.issued_ms = static_cast<std::int64_t>(get_u64(raw));

@@ -1,20 +1,17 @@
 // Stateless, client-bound Digest nonces (RFC 7616 §3.3 "nonce" and §5.4).
-// A nonce is hex(issue time | random | HMAC-SHA-256(secret, time|random|client)
-// truncated to 128 bits), so verifying needs no table: recompute the MAC for
-// the client the request came from. The secret is random per process, so
-// nonces die with a restart (clients just get a stale challenge). Owned by the
-// DigestAuthenticator. Thread: core (one MAC context is reused, not shared).
+// A nonce is hex(issue time | random | MAC(key, time|random|client)), the
+// MAC 128 bits of SipHash-2-4, so verifying needs no table: recompute the
+// MAC for the client the request came from. The key is random per process,
+// so nonces die with a restart (clients just get a stale challenge). Owned by
+// the DigestAuthenticator. Thread: core.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/clock.hpp"
-
-struct evp_mac_ctx_st;
 
 namespace parley::sip::auth {
 
@@ -37,8 +34,8 @@ class NonceIssuer {
  public:
   static constexpr std::size_t kNonceLength = 64;  // hex characters
 
-  // Draws a fresh random secret; throws std::runtime_error if OpenSSL cannot
-  // (a start-up failure).
+  // Draws a fresh random secret; throws std::runtime_error if no randomness
+  // is available (a start-up failure).
   explicit NonceIssuer(Seconds lifetime);
   // A fixed secret, for tests and for nodes that must share nonces.
   NonceIssuer(Seconds lifetime, std::string_view secret);
@@ -54,19 +51,16 @@ class NonceIssuer {
   Seconds lifetime() const { return lifetime_; }
 
  private:
-  struct CtxDeleter {
-    void operator()(evp_mac_ctx_st* ctx) const;
-  };
   void init(std::string_view secret);
-  // Writes the 16-byte MAC of head (16 bytes) and client; false if OpenSSL fails.
-  bool tag(const unsigned char* head, std::string_view client, unsigned char* out);
+  // Writes the 16-byte MAC of head (16 bytes) and client.
+  void tag(const unsigned char* head, std::string_view client, unsigned char* out) const;
 
   // The 8 random bytes of the next nonce, from a pool drawn in bulk: one
   // RAND_bytes per nonce cost as much as its MAC.
   void next_random(unsigned char* out);
 
   Seconds lifetime_;
-  std::unique_ptr<evp_mac_ctx_st, CtxDeleter> ctx_;
+  std::array<unsigned char, 16> key_{};  // SipHash key, derived from the secret
   std::array<unsigned char, 512> pool_{};
   std::size_t pool_used_ = 512;  // all used: refill on the first nonce
 };

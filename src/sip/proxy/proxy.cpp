@@ -251,7 +251,7 @@ void Proxy::respond(TransactionId txn, Message&& req, int status, TimePoint now,
   answer_locally(txn, make_response(std::move(req), status), now, std::move(extra));
 }
 
-void Proxy::answer_locally(TransactionId txn, Message resp, TimePoint now,
+void Proxy::answer_locally(TransactionId txn, Message&& resp, TimePoint now,
                            std::vector<Header> extra) {
   ++stats_.local_responses;
   if (resp.status_code > 100 && resp.to.tag().empty()) resp.to.params.set("tag", to_tag_);
@@ -260,7 +260,7 @@ void Proxy::answer_locally(TransactionId txn, Message resp, TimePoint now,
   send_final(txn, std::move(resp), now);
 }
 
-void Proxy::send_final(TransactionId txn, Message resp, TimePoint now, bool keep_transaction) {
+void Proxy::send_final(TransactionId txn, Message&& resp, TimePoint now, bool keep_transaction) {
   if (!txn.valid()) {
     if (stateless_to_) deps_.sender.send(resp, *stateless_to_, TransactionId{});
     return;

@@ -97,8 +97,8 @@ class Proxy {
   // For a request answered last thing: its headers move into the response.
   void respond(TransactionId txn, Message&& req, int status, TimePoint now,
                std::vector<Header> extra = {});
-  void answer_locally(TransactionId txn, Message resp, TimePoint now, std::vector<Header> extra);
-  void send_final(TransactionId txn, Message resp, TimePoint now, bool keep_transaction = false);
+  void answer_locally(TransactionId txn, Message&& resp, TimePoint now, std::vector<Header> extra);
+  void send_final(TransactionId txn, Message&& resp, TimePoint now, bool keep_transaction = false);
   void route_request(TransactionId txn, Message req, const Flow& from, TimePoint now);
   // `relay`: the request leaves our domain, so every out-of-dialog method is checked.
   bool authorize_sender(TransactionId txn, const Message& req, const Flow& from, TimePoint now,

@@ -251,6 +251,19 @@ TEST_F(DigestAuthenticatorTest, NonceFromAnotherClientFails) {
   EXPECT_EQ(r.reason, "nonce-foreign");
 }
 
+// Client texts longer than the MAC's inline buffer are bound whole, not by
+// a prefix: two that differ only in their last character do not share nonces.
+TEST_F(DigestAuthenticatorTest, LongClientTextIsBoundWhole) {
+  const std::string first(100, 'a');
+  std::string second = first;
+  second.back() = 'b';
+  auto nonce = fresh_nonce(t0_, first);
+  EXPECT_EQ(verify(alice_.credentials("REGISTER", nonce, 1), t0_, first).outcome, AuthOutcome::Ok);
+  auto r = verify(alice_.credentials("REGISTER", nonce, 2), t0_, second);
+  EXPECT_EQ(r.outcome, AuthOutcome::Stale);
+  EXPECT_EQ(r.reason, "nonce-foreign");
+}
+
 TEST_F(DigestAuthenticatorTest, ForgedOrOtherServersNonceFails) {
   DigestAuthenticator other(config(), "other-secret");
   auto foreign = nonce_of(other.challenge(ChallengeKind::Www, kClient, t0_).values[0]);
