@@ -99,9 +99,8 @@ struct Server {
 
   // TransportLayer::Impl::deliver + SipService::on_message, minus the socket.
   void receive(std::string_view datagram, const Flow& from) {
-    auto parsed = parse_message(datagram, Framing::Datagram);
-    if (!parsed) return;
-    Message m = std::move(parsed).value();
+    Message m;
+    if (parse_message_into(datagram, Framing::Datagram, ParseLimits{}, m)) return;
     if (m.is_request()) transport::stamp_received(m, from.host, from.port);
     proxy.on_message(std::move(m), from, SteadyClock::now());
   }

@@ -205,23 +205,26 @@ std::optional<ParseError> parse_impl(std::string_view bytes, Framing framing,
 
 }  // namespace
 
-Result<Message, ParseError> parse_message(std::string_view bytes, Framing framing,
-                                          const ParseLimits& limits) {
+std::optional<ParseError> parse_message_into(std::string_view bytes, Framing framing,
+                                             const ParseLimits& limits, Message& out) {
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   std::size_t pos = 0;
   while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n')) ++pos;
-  Message m;
   std::optional<ParseError> e;
   if (bytes.size() > limits.max_message_size) {
     e = err(513, "Message Too Large");
   } else {
-    e = parse_impl(bytes, framing, limits, pos, m);
+    e = parse_impl(bytes, framing, limits, pos, out);
   }
-  if (e) {
-    // RFC 3261 §16.7 / RFC 4475 3.1.2.5: a malformed response is dropped, never answered.
-    if (looks_like_response(bytes.substr(pos))) e->status = 0;
-    return fail(std::move(*e));
-  }
+  // RFC 3261 §16.7 / RFC 4475 3.1.2.5: a malformed response is dropped, never answered.
+  if (e && looks_like_response(bytes.substr(pos))) e->status = 0;
+  return e;
+}
+
+Result<Message, ParseError> parse_message(std::string_view bytes, Framing framing,
+                                          const ParseLimits& limits) {
+  Message m;
+  if (auto e = parse_message_into(bytes, framing, limits, m)) return fail(std::move(*e));
   return m;
 }
 

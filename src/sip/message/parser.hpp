@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,11 @@ enum class Framing { Datagram, Stream };
 
 Result<Message, ParseError> parse_message(std::string_view bytes, Framing framing,
                                           const ParseLimits& limits = {});
+// The same, parsed into `out` (a fresh Message): the transport's hot path,
+// where moving the large Message out of a Result costs. On error `out` holds
+// whatever was parsed before it and is not to be used.
+std::optional<ParseError> parse_message_into(std::string_view bytes, Framing framing,
+                                             const ParseLimits& limits, Message& out);
 
 // Standalone parsers for header values, also used by higher layers.
 Result<Uri, ParseError> parse_uri(std::string_view text);

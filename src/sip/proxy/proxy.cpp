@@ -280,7 +280,7 @@ void Proxy::send_final(TransactionId txn, Message&& resp, TimePoint now, bool ke
   run(out, now);
 }
 
-void Proxy::route_request(TransactionId txn, Message req, const Flow& from, TimePoint now) {
+void Proxy::route_request(TransactionId txn, Message&& req, const Flow& from, TimePoint now) {
   std::string loop = loop_hash(req);
   // RFC 3261 §16.4: a strict router before us put our URI in the
   // Request-URI; the real one is the last Route. Our Record-Route URI has no

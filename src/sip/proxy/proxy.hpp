@@ -99,7 +99,7 @@ class Proxy {
                std::vector<Header> extra = {});
   void answer_locally(TransactionId txn, Message&& resp, TimePoint now, std::vector<Header> extra);
   void send_final(TransactionId txn, Message&& resp, TimePoint now, bool keep_transaction = false);
-  void route_request(TransactionId txn, Message req, const Flow& from, TimePoint now);
+  void route_request(TransactionId txn, Message&& req, const Flow& from, TimePoint now);
   // `relay`: the request leaves our domain, so every out-of-dialog method is checked.
   bool authorize_sender(TransactionId txn, const Message& req, const Flow& from, TimePoint now,
                         bool relay, bool routed_by_us);

@@ -146,7 +146,7 @@ void Proxy::on_branch_response(TransactionId client, Message response, TimePoint
     if (!f->final_sent) {
       f->final_sent = true;
       if (f->method == Method::Invite) deps_.observer.on_call_answered(f->request);
-      if (!txn_.send_response(f->server, response, now, out)) {
+      if (!txn_.send_response(f->server, Message(response), now, out)) {
         forward_response_stateless(std::move(response));
       }
       run(out, now);

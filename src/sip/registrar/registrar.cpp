@@ -112,8 +112,9 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
     return refuse(std::move(r), plan.error().status, plan.error().reason);
   }
 
-  std::vector<Binding> next;
   const auto it = aors_.find(r.aor);
+  if (refresh_in_place(req, *plan, ctx, now, it, r)) return r;
+  std::vector<Binding> next;
   if (it != aors_.end()) {
     // Bindings already past their time are gone, whatever expire() says yet.
     next.reserve(it->second.bindings.size() + plan->updates.size());
@@ -137,6 +138,43 @@ RegisterResult Registrar::handle_register(const Message& req, const RequestConte
               r.changes.size(), ctx.source.transport, ctx.source.ip, ctx.source.port);
   if (modified || !r.changes.empty()) commit(it, r.aor, std::move(next));
   return r;
+}
+
+bool Registrar::refresh_in_place(const Message& req, const RegisterRequest& plan,
+                                 const RequestContext& ctx, TimePoint now, Map::iterator it,
+                                 RegisterResult& r) {
+  // One contact, bound already under the same key, in an AOR with nothing
+  // expired: what apply() + commit() would do, without copying the AOR's
+  // bindings (a phone refreshing is most of a registrar's traffic).
+  if (it == aors_.end() || plan.wildcard || plan.updates.size() != 1) return false;
+  const ContactUpdate& u = plan.updates.front();
+  if (u.expires == 0) return false;
+  std::vector<Binding>& bindings = it->second.bindings;
+  for (const auto& b : bindings) {
+    if (b.expires_at <= now) return false;
+  }
+  const std::size_t i = find_key(bindings, u.key);
+  if (i == kNone) return false;
+  Binding& b = bindings[i];
+  if (out_of_order(b, req)) {
+    r = refuse(std::move(r), 400, "CSeq Out Of Order");
+    return true;
+  }
+  const bool quiet = same_reach(b, u, plan, ctx.source);
+  index(b, -1);
+  fill(b, r.aor, u, req, plan, ctx.source, now);
+  index(b, +1);
+  if (!quiet || worth_reporting(b, u.expires)) {
+    b.reported_expires_at = b.expires_at;
+    r.changes.push_back({BindingChange::Kind::Refreshed, b});
+  }
+  r.contacts.reserve(bindings.size());
+  for (const auto& each : bindings) r.contacts.push_back(response_contact(each, now));
+  r.outbound = u.reg_id.has_value();
+  log_->debug("register aor={} bindings={} changes={} source={}:{}:{}", r.aor, bindings.size(),
+              r.changes.size(), ctx.source.transport, ctx.source.ip, ctx.source.port);
+  schedule(it);
+  return true;
 }
 
 bool Registrar::apply(const Message& req, const RegisterRequest& plan, const RequestContext& ctx,

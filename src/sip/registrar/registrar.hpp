@@ -95,6 +95,10 @@ class Registrar {
   using Map = std::unordered_map<std::string, Aor>;
 
   RegisterResult refuse(RegisterResult r, int status, std::string_view reason);
+  // The common refresh, done in place; false when the request is not one.
+  bool refresh_in_place(const Message& req, const RegisterRequest& plan,
+                        const RequestContext& ctx, TimePoint now, Map::iterator it,
+                        RegisterResult& r);
   bool apply(const Message& req, const RegisterRequest& plan, const RequestContext& ctx,
              TimePoint now, std::vector<Binding>& next, RegisterResult& result,
              bool& modified) const;

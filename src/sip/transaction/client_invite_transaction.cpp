@@ -10,7 +10,7 @@ namespace parley::sip {
 void ClientInviteTransaction::start(Outbox& ob) {
   // RFC 3261 §17.1.1.2: Timer A only on unreliable transports; Timer B always.
   if (flow_.reliable) {
-    ob.send(*request_, flow_);
+    ob.send(Message(*request_), flow_);
   } else {
     wire_ = serialize(*request_);  // serialized once: sent, and kept for Timer A
     ob.send_wire(wire_, flow_);

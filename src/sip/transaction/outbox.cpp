@@ -4,7 +4,7 @@
 
 namespace parley::sip {
 
-void Outbox::send(Message m, const Flow& flow) {
+void Outbox::send(Message&& m, const Flow& flow) {
   Action& a = out_.emplace_back();
   a.kind = ActionKind::Send;
   a.txn = id_;
@@ -20,7 +20,7 @@ void Outbox::send_wire(std::string_view bytes, const Flow& flow) {
   a.flow = flow;
 }
 
-void Outbox::to_tu(ActionKind kind, Message m, const Flow& flow) {
+void Outbox::to_tu(ActionKind kind, Message&& m, const Flow& flow) {
   Action& a = out_.emplace_back();
   a.kind = kind;
   a.txn = id_;

@@ -24,11 +24,11 @@ class Outbox {
   TimePoint now() const { return now_; }
   const TransactionConfig& config() const { return config_; }
 
-  void send(Message m, const Flow& flow);
+  void send(Message&& m, const Flow& flow);
   // The same for a message kept in wire form (Action::wire).
   void send_wire(std::string_view bytes, const Flow& flow);
   // A received message for the TU (Response, Ack).
-  void to_tu(ActionKind kind, Message m, const Flow& flow);
+  void to_tu(ActionKind kind, Message&& m, const Flow& flow);
   // An event without a message (Timeout, TransportError).
   void report(ActionKind kind);
 

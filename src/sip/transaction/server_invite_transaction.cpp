@@ -71,7 +71,7 @@ void ServerInviteTransaction::on_request(Message request, Outbox& ob) {
   }
 }
 
-bool ServerInviteTransaction::on_tu_response(Message response, Outbox& ob) {
+bool ServerInviteTransaction::on_tu_response(Message&& response, Outbox& ob) {
   const int code = response.status_code;
   if (state_ == State::Accepted) {
     if (code < 200 || code >= 300) return false;

@@ -29,7 +29,7 @@ class ServerInviteTransaction {
   // A retransmitted INVITE or an ACK matched to this transaction.
   void on_request(Message request, Outbox& ob);
   // A response from the TU. Returns false when the state does not take it.
-  bool on_tu_response(Message response, Outbox& ob);
+  bool on_tu_response(Message&& response, Outbox& ob);
   // The TU asks for 100 Trying now (RFC 3261 §17.2.1); no-op once any provisional went out.
   void send_trying(Outbox& ob);
   void on_timer(TimerName name, Outbox& ob);

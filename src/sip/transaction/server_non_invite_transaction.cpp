@@ -13,7 +13,7 @@ void ServerNonInviteTransaction::on_request(Outbox& ob) {
   }
 }
 
-bool ServerNonInviteTransaction::on_tu_response(Message response, Outbox& ob) {
+bool ServerNonInviteTransaction::on_tu_response(Message&& response, Outbox& ob) {
   // §17.2.2: finals after the first one are discarded.
   if (state_ != State::Trying && state_ != State::Proceeding) return false;
   const bool final = response.status_code >= 200;

@@ -22,7 +22,7 @@ class ServerNonInviteTransaction {
   // A retransmission of the request.
   void on_request(Outbox& ob);
   // A response from the TU. Returns false when the state does not take it.
-  bool on_tu_response(Message response, Outbox& ob);
+  bool on_tu_response(Message&& response, Outbox& ob);
   void on_timer(TimerName name, Outbox& ob);
   void on_transport_error(Outbox& ob);
 

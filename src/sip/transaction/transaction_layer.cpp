@@ -53,7 +53,7 @@ TransactionLayer::TransactionLayer(TransactionConfig config) : config_(std::move
   scratch_.reserve(256);
 }
 
-void TransactionLayer::on_message(Message message, const Flow& from, TimePoint now,
+void TransactionLayer::on_message(Message&& message, const Flow& from, TimePoint now,
                                   std::vector<Action>& out) {
   if (message.is_response()) {
     on_response(std::move(message), from, now, out);
@@ -64,7 +64,7 @@ void TransactionLayer::on_message(Message message, const Flow& from, TimePoint n
   }
 }
 
-void TransactionLayer::on_response(Message response, const Flow& from, TimePoint now,
+void TransactionLayer::on_response(Message&& response, const Flow& from, TimePoint now,
                                    std::vector<Action>& out) {
   // RFC 3261 §17.1.3: top Via branch + CSeq method.
   std::string_view branch = top_branch(response);
@@ -93,7 +93,7 @@ void TransactionLayer::on_response(Message response, const Flow& from, TimePoint
   reap(id, out);
 }
 
-void TransactionLayer::on_ack(Message ack, const Flow& from, TimePoint now,
+void TransactionLayer::on_ack(Message&& ack, const Flow& from, TimePoint now,
                               std::vector<Action>& out) {
   if (ack.vias.empty()) {
     refuse(std::move(ack), from, Refusal::Malformed, out);
@@ -122,7 +122,7 @@ void TransactionLayer::on_ack(Message ack, const Flow& from, TimePoint now,
   reap(id, out);
 }
 
-void TransactionLayer::on_request(Message request, const Flow& from, TimePoint now,
+void TransactionLayer::on_request(Message&& request, const Flow& from, TimePoint now,
                                   std::vector<Action>& out) {
   if (!make_server_key(request, request.method, request.method_text, to_tag(request), scratch_)) {
     refuse(std::move(request), from, Refusal::Malformed, out);
@@ -148,7 +148,7 @@ void TransactionLayer::on_request(Message request, const Flow& from, TimePoint n
   reap(id, out);
 }
 
-void TransactionLayer::create_server(Message request, const Flow& from, TimePoint now,
+void TransactionLayer::create_server(Message&& request, const Flow& from, TimePoint now,
                                      std::vector<Action>& out) {
   if (table_.size() >= config_.max_transactions) {
     refuse(std::move(request), from, Refusal::Overload, out);
@@ -181,7 +181,7 @@ void TransactionLayer::create_server(Message request, const Flow& from, TimePoin
   }
 }
 
-void TransactionLayer::refuse(Message message, const Flow& from, Refusal why,
+void TransactionLayer::refuse(Message&& message, const Flow& from, Refusal why,
                               std::vector<Action>& out) {
   if (why == Refusal::Overload) {
     ++stats_.refused_overload;
@@ -225,7 +225,7 @@ Result<TransactionId, StartError> TransactionLayer::send_request(Message request
   return id;
 }
 
-bool TransactionLayer::send_response(TransactionId server, Message response, TimePoint now,
+bool TransactionLayer::send_response(TransactionId server, Message&& response, TimePoint now,
                                      std::vector<Action>& out) {
   auto it = table_.find(server);
   if (it == table_.end() || !response.is_response()) return false;

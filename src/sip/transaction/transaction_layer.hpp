@@ -63,7 +63,7 @@ class TransactionLayer {
 
   // A message from the transport (already parsed). Requests create or match
   // server transactions; responses match client transactions.
-  void on_message(Message message, const Flow& from, TimePoint now, std::vector<Action>& out);
+  void on_message(Message&& message, const Flow& from, TimePoint now, std::vector<Action>& out);
 
   // TU: starts a client transaction and sends `request` over `to`. The top
   // Via must carry a branch from generate_branch().
@@ -71,7 +71,7 @@ class TransactionLayer {
                                                  std::vector<Action>& out);
   // TU: a response for server transaction `server`. False if it is gone or
   // its state does not take this response (e.g. a second final).
-  bool send_response(TransactionId server, Message response, TimePoint now,
+  bool send_response(TransactionId server, Message&& response, TimePoint now,
                      std::vector<Action>& out);
   // TU: send 100 Trying now on server INVITE transaction `server`.
   bool send_trying(TransactionId server, TimePoint now, std::vector<Action>& out);
@@ -114,11 +114,11 @@ class TransactionLayer {
     bool rfc2543 = false;
   };
 
-  void on_request(Message request, const Flow& from, TimePoint now, std::vector<Action>& out);
-  void on_ack(Message ack, const Flow& from, TimePoint now, std::vector<Action>& out);
-  void on_response(Message response, const Flow& from, TimePoint now, std::vector<Action>& out);
-  void create_server(Message request, const Flow& from, TimePoint now, std::vector<Action>& out);
-  void refuse(Message message, const Flow& from, Refusal why, std::vector<Action>& out);
+  void on_request(Message&& request, const Flow& from, TimePoint now, std::vector<Action>& out);
+  void on_ack(Message&& ack, const Flow& from, TimePoint now, std::vector<Action>& out);
+  void on_response(Message&& response, const Flow& from, TimePoint now, std::vector<Action>& out);
+  void create_server(Message&& request, const Flow& from, TimePoint now, std::vector<Action>& out);
+  void refuse(Message&& message, const Flow& from, Refusal why, std::vector<Action>& out);
   void index_ack_key(TransactionId id, Entry& entry);
   // Removes `txn` if its machine terminated (emitting Terminated).
   void reap(TransactionId txn, std::vector<Action>& out);

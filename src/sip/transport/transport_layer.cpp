@@ -180,13 +180,12 @@ void TransportLayer::Impl::deliver(std::string_view bytes, Framing framing, cons
       reject(bytes, ParseError{513, "Message Too Large"}, src);
       return;
     }
-    auto parsed = parse_message(bytes, framing, config_.limits);
-    if (!parsed) {
-      reject(bytes, parsed.error(), src);
+    // Parsed in place and handed on from here: a Message is large, a move costs.
+    Message message;
+    if (auto error = parse_message_into(bytes, framing, config_.limits, message)) {
+      reject(bytes, *error, src);
       return;
     }
-    // Handed on where it was parsed: a Message is large, a move costs.
-    Message& message = parsed.value();
     // RFC 3261 §18.2.1, RFC 3581 §4.
     if (message.is_request()) stamp_received(message, src.remote_ip, src.remote_port);
     if (callbacks_.on_message) callbacks_.on_message(std::move(message), src);

@@ -511,6 +511,26 @@ TEST_F(RegistrarTest, RemembersSourceFlowAndPath) {
   EXPECT_FALSE(registrar_.is_registered_source("alice", "TCP", "203.0.113.5", 40123));
 }
 
+// A refresh of the same contact over a new connection moves the binding to
+// that flow: closing the old one leaves it, closing the new one removes it.
+TEST_F(RegistrarTest, RefreshOverANewFlowMovesTheBinding) {
+  ctx_.source = Source{"TCP", "203.0.113.5", 40123, 77};
+  Req r;
+  reg(r, t0_);
+  ctx_.source = Source{"TCP", "203.0.113.5", 40124, 78};
+  r.cseq = 2;
+  auto refreshed = reg(r, t0_ + 10s);
+  EXPECT_EQ(refreshed.status, 200);
+  ASSERT_EQ(refreshed.changes.size(), 1u);  // reached another way: reported at once
+  EXPECT_EQ(refreshed.changes[0].kind, BindingChange::Kind::Refreshed);
+  EXPECT_EQ(refreshed.changes[0].binding.source.flow_id, 78u);
+  EXPECT_TRUE(registrar_.remove_flow(77).empty());
+  EXPECT_EQ(registrar_.binding_count(), 1u);
+  EXPECT_TRUE(registrar_.is_registered_source("alice", "TCP", "203.0.113.5", 40124));
+  EXPECT_EQ(registrar_.remove_flow(78).size(), 1u);
+  EXPECT_EQ(registrar_.binding_count(), 0u);
+}
+
 TEST_F(RegistrarTest, RestoreLoadsPersistedBindings) {
   Binding b;
   b.aor = "carol";
