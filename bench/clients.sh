@@ -3,10 +3,11 @@
 # processes instead of one, while the server still runs after bench/refine.sh.
 #
 # Why: SIPp's client is one thread. On this 2-core machine it needs 26-28 us
-# of CPU per REGISTER call, so near 34,000-37,000 calls/s it uses 88-95% of a
-# core and its own receive queue overflows (measured: 5-7 MiB queued and
-# ~50,000 drops/s on its socket at 37,500/s, while the server kept up). A
-# server faster than that is then measured at SIPp's limit, not its own.
+# of CPU per REGISTER call, so near 34,000-37,000 calls/s (15,000-20,000/s on
+# slower hosts) it uses 88-95% of a core and its own receive queue overflows
+# (measured: 5-7 MiB queued and ~50,000 drops/s on its socket at 37,500/s,
+# while the server kept up). A server faster than that is then measured at
+# SIPp's limit, not its own.
 # With CLIENTS processes, each sending RATE/CLIENTS and registering its own
 # share of the users, the limit is the two cores, which the server shares
 # with the clients as before. Both servers get the same steps.
